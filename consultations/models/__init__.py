@@ -1,0 +1,3 @@
+from .pages import ConsultationPage, ConsultationState
+
+__all__ = ["ConsultationPage", "ConsultationState"]

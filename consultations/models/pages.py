@@ -1,0 +1,98 @@
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.models import BasePage
+
+# Japanese administrative practice (行政手続法 第39条) asks for at least 30 days of consultation.
+MINIMUM_PERIOD = timedelta(days=30)
+
+
+class ConsultationState(models.TextChoices):
+    UPCOMING = "upcoming", _("募集前")
+    OPEN = "open", _("募集中")
+    CLOSED = "closed", _("募集終了")
+    RESULTS_PUBLISHED = "results", _("結果公表")
+
+
+class ConsultationPage(BasePage):
+    """A public consultation (パブリックコメント) on a document, with its period and state."""
+
+    document = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("対象の計画"),
+    )
+    opens_at = models.DateTimeField(_("募集開始日時"))
+    closes_at = models.DateTimeField(_("募集終了日時"))
+    summary = RichTextField(_("概要"), features=["bold", "link", "ol", "ul"], blank=True)
+    other_channels = RichTextField(
+        _("インターネット以外の提出方法"),
+        features=["bold", "link", "ol", "ul"],
+        blank=True,
+        help_text=_("郵送・FAX・電子メールでの提出方法。宛先は計画の問い合わせ先から表示されます。"),
+    )
+    privacy_notice = RichTextField(_("個人情報の取扱い"), features=["bold", "link", "ol", "ul"])
+    results_published = models.BooleanField(_("結果を公表する"), default=False)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        PageChooserPanel("document", ["plan.PlanPage"]),
+        MultiFieldPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("募集期間")),
+        FieldPanel("summary"),
+        FieldPanel("other_channels"),
+        FieldPanel("privacy_notice"),
+        FieldPanel("results_published"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        verbose_name = _("意見募集")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("募集終了日時は募集開始日時より後にしてください。")})
+
+    def state(self, now: datetime | None = None) -> ConsultationState:
+        now = now or timezone.now()
+        if self.results_published:
+            return ConsultationState.RESULTS_PUBLISHED
+        if now < self.opens_at:
+            return ConsultationState.UPCOMING
+        if now < self.closes_at:
+            return ConsultationState.OPEN
+        return ConsultationState.CLOSED
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.state(now) == ConsultationState.OPEN
+
+    @property
+    def period_is_short(self) -> bool:
+        """Shorter than the 30 days Japanese practice expects; editors are warned, not blocked."""
+        return bool(self.opens_at and self.closes_at) and self.closes_at - self.opens_at < MINIMUM_PERIOD
+
+    @classmethod
+    def open_consultation_under(cls, home: Page, now: datetime | None = None) -> "ConsultationPage | None":
+        now = now or timezone.now()
+        return (
+            cls.objects.live()
+            .public()
+            .child_of(home)
+            .filter(opens_at__lte=now, closes_at__gt=now, results_published=False)
+            .order_by("closes_at")
+            .first()
+        )

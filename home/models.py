@@ -1,0 +1,73 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class BasePage(Page):
+    """Shared by every public page type: breadcrumbs and the plain-text summary used in <meta>."""
+
+    class Meta:
+        abstract = True
+
+    toc_number = ""  # the number shown before the title in the table of contents, if any
+
+    def breadcrumbs(self) -> list[Page]:
+        """Ancestors below the tree root, home page first (one query)."""
+        return list(self.get_ancestors().filter(depth__gt=1))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = self.breadcrumbs()
+        return context
+
+
+class HomePage(BasePage):
+    """The front page of one locale: the plan's name, status, philosophy and vision."""
+
+    plan_status = models.CharField(_("計画の段階"), max_length=50, help_text=_("例：中間案"))
+    published_on = models.CharField(_("公表時期"), max_length=50, blank=True, help_text=_("例：令和4年9月"))
+    philosophy = models.CharField(_("基本理念"), max_length=200)
+    philosophy_description = models.TextField(_("基本理念（説明）"), blank=True)
+    vision = models.CharField(_("めざす姿"), max_length=200)
+    vision_description = models.TextField(_("めざす姿（説明）"), blank=True)
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["plan.PlanPage", "consultations.ConsultationPage"]
+    max_count_per_parent = 1
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("plan_status"), FieldPanel("published_on")],
+            heading=_("計画の段階"),
+        ),
+        FieldPanel("philosophy"),
+        FieldPanel("philosophy_description"),
+        FieldPanel("vision"),
+        FieldPanel("vision_description"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("philosophy"),
+        index.SearchField("vision"),
+        index.SearchField("vision_description"),
+    ]
+
+    class Meta:
+        verbose_name = _("ホーム")
+
+    def get_context(self, request, *args, **kwargs):
+        from consultations.models import ConsultationPage
+        from plan.models import AreaPage, PlanPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["plan_page"] = PlanPage.objects.live().public().child_of(self).first()
+        context["areas"] = (
+            AreaPage.objects.live().public().descendant_of(context["plan_page"])
+            if context["plan_page"]
+            else AreaPage.objects.none()
+        )
+        context["open_consultation"] = ConsultationPage.open_consultation_under(self)
+        return context

@@ -1,0 +1,36 @@
+"""Production: everything secret or site-specific comes from the environment."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+if not DATABASES["default"]:
+    raise RuntimeError("DATABASE_URL must be set in production")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true") == "true"
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Mail: EMAIL_URL-style, e.g. smtp+tls://user:password@smtp.example.jp:587
+_email_url = os.environ.get("EMAIL_URL", "")
+if _email_url:
+    from urllib.parse import unquote, urlparse
+
+    _mail = urlparse(_email_url)
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or 25
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_TLS = _mail.scheme.endswith("+tls")
+    EMAIL_USE_SSL = _mail.scheme.endswith("+ssl")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

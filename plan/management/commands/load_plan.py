@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from plan.loader import PlanLoader
+
+
+class Command(BaseCommand):
+    help = "Load the shipped interim draft into the page tree (idempotent; publishes a revision per change)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change, change nothing.")
+
+    def handle(self, *args, dry_run: bool = False, **options) -> None:
+        report = PlanLoader().run(dry_run=dry_run)
+        prefix = "would " if dry_run else ""
+        for label in report.created:
+            self.stdout.write(f"{prefix}create {label}")
+        for label in report.updated:
+            self.stdout.write(f"{prefix}update {label}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{prefix}create {len(report.created)}, {prefix}update {len(report.updated)}, "
+                f"unchanged {len(report.unchanged)}"
+            )
+        )

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import TranslatableMixin
+from wagtail.search import index
+
+
+class Department(TranslatableMixin, index.Indexed, models.Model):
+    """A lead department (担当部局) of the prefecture; translatable so foreign readers see its name."""
+
+    name = models.CharField(_("名称"), max_length=100)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("担当部局")
+        verbose_name_plural = _("担当部局")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

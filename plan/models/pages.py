@@ -1,0 +1,232 @@
+"""The plan as a strict page tree: PlanPage → ChapterPage | AreaPage → DirectionPage → InitiativePage."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.models import BasePage
+from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
+
+
+class PlanPage(BasePage):
+    """The plan itself: its table of contents, and the contact block (問い合わせ先)."""
+
+    intro = models.TextField(_("はじめに"), blank=True)
+    contact_department = models.CharField(_("担当課"), max_length=200)
+    contact_postcode = models.CharField(_("郵便番号"), max_length=20, blank=True)
+    contact_address = models.CharField(_("住所"), max_length=200, blank=True)
+    contact_tel = models.CharField(_("電話"), max_length=40, blank=True)
+    contact_fax = models.CharField(_("FAX"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("メール"), blank=True)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["plan.ChapterPage", "plan.AreaPage"]
+    max_count_per_parent = 1
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_department"),
+                FieldPanel("contact_postcode"),
+                FieldPanel("contact_address"),
+                FieldPanel("contact_tel"),
+                FieldPanel("contact_fax"),
+                FieldPanel("contact_email"),
+            ],
+            heading=_("問い合わせ先"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("計画")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["toc"] = self.table_of_contents()
+        return context
+
+    def table_of_contents(self) -> list[dict]:
+        """Chapters, areas, directions and cards in one query, nested for the template."""
+        pages = list(
+            Page.objects.live().public().descendant_of(self).filter(depth__lte=self.depth + 3).specific()
+        )
+        nodes = {page.path: {"page": page, "children": []} for page in pages}
+        roots = []
+        for page in pages:
+            parent = nodes.get(page.path[: -Page.steplen])
+            (parent["children"] if parent else roots).append(nodes[page.path])
+        return roots
+
+
+class ChapterPage(BasePage):
+    """A general chapter (総論) of the plan, e.g. 1 計画改定の趣旨."""
+
+    number = models.PositiveSmallIntegerField(_("章番号"))
+    body = StreamField(ChapterBodyBlock(), blank=True, verbose_name=_("本文"))
+
+    parent_page_types = ["plan.PlanPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("章")
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def toc_number(self) -> str:
+        return str(self.number)
+
+
+class AreaPage(BasePage):
+    """One of the three areas: 暮らしのDX, しごとのDX, 行政のDX."""
+
+    number = models.PositiveSmallIntegerField(_("分野番号"))
+    goal = models.CharField(_("めざす姿"), max_length=200)
+    goal_description = models.TextField(_("めざす姿（説明）"), blank=True)
+    policy = models.CharField(_("基本方針"), max_length=200)
+    overview = StreamField(item_stream_blocks(), blank=True, verbose_name=_("取組概要"))
+
+    parent_page_types = ["plan.PlanPage"]
+    subpage_types = ["plan.DirectionPage"]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("number"),
+        FieldPanel("goal"),
+        FieldPanel("goal_description"),
+        FieldPanel("policy"),
+        FieldPanel("overview"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("goal"),
+        index.SearchField("goal_description"),
+        index.SearchField("policy"),
+        index.SearchField("overview"),
+    ]
+
+    class Meta:
+        verbose_name = _("分野")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        directions = list(DirectionPage.objects.live().public().child_of(self))
+        cards = (
+            InitiativePage.objects.live().public().descendant_of(self).prefetch_related("departments")
+        )
+        by_direction: dict[str, list[InitiativePage]] = {}
+        for card in cards:
+            by_direction.setdefault(card.path[: -Page.steplen], []).append(card)
+        context["directions"] = [(direction, by_direction.get(direction.path, [])) for direction in directions]
+        return context
+
+
+class DirectionPage(BasePage):
+    """A direction (取組方向) such as 1【デジタルを活用した防災対策】, grouping its cards."""
+
+    number = models.CharField(_("番号"), max_length=10, help_text=_("例：1-2"))
+    summary = models.TextField(_("主な内容"), blank=True)
+
+    parent_page_types = ["plan.AreaPage"]
+    subpage_types = ["plan.InitiativePage"]
+
+    content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("summary")]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        verbose_name = _("取組方向")
+
+    @property
+    def toc_number(self) -> str:
+        return self.number
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["cards"] = InitiativePage.objects.live().public().child_of(self).prefetch_related("departments")
+        return context
+
+
+class InitiativePage(BasePage):
+    """An initiative card (e.g. 1-2-1): its fixed sections are fields so every card stays uniform."""
+
+    number = models.CharField(_("カード番号"), max_length=10, help_text=_("例：1-2-1"))
+    subtitle = models.CharField(_("副題"), max_length=200, blank=True)
+    departments = ParentalManyToManyField(
+        "plan.Department", blank=True, related_name="initiatives", verbose_name=_("担当部局")
+    )
+    goal = StreamField([("paragraph", GoalParagraphBlock())], blank=True, verbose_name=_("めざす姿"))
+    issues = StreamField(item_stream_blocks(), blank=True, verbose_name=_("現状と課題"))
+    overview = StreamField(item_stream_blocks(), blank=True, verbose_name=_("取組概要"))
+    measures = StreamField(item_stream_blocks(), blank=True, verbose_name=_("具体的な取組"))
+    figures = StreamField([("figure", FigureBlock())], blank=True, verbose_name=_("図"))
+
+    parent_page_types = ["plan.DirectionPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("number"),
+        FieldPanel("subtitle"),
+        FieldPanel("departments"),
+        FieldPanel("goal"),
+        FieldPanel("issues"),
+        FieldPanel("overview"),
+        FieldPanel("measures"),
+        FieldPanel("figures"),
+        InlinePanel("kpis", label=_("KPI（取組内容/目標項目）")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("number", boost=3),
+        index.SearchField("subtitle", boost=2),
+        index.SearchField("goal"),
+        index.SearchField("issues"),
+        index.SearchField("overview"),
+        index.SearchField("measures"),
+        index.RelatedFields("kpis", [index.SearchField("indicator"), index.SearchField("note")]),
+        index.RelatedFields("departments", [index.SearchField("name")]),
+        index.FilterField("number"),
+    ]
+
+    class Meta:
+        verbose_name = _("取組カード")
+
+    @property
+    def heading(self) -> str:
+        """The card's main heading always starts with its number, in every language."""
+        return f"{self.number} {self.title}"
+
+    def kpi_rows(self) -> list:
+        """KPI rows with re-listed originals fetched in the same query (no query per row)."""
+        return list(self.kpis.select_related("repost_of", "repost_of__page").order_by("sort_order"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["kpi_rows"] = self.kpi_rows()
+        context["area"] = next((page for page in context["breadcrumbs"] if page.depth == self.depth - 2), None)
+        context["department_names"] = [department.localized.name for department in self.departments.all()]
+        # Previous/next across the whole plan, so a reader can page through every card in order.
+        plan_path = self.path[: Page.steplen * (self.depth - 3)]
+        cards = list(
+            InitiativePage.objects.live().public().filter(path__startswith=plan_path).only("title", "number", "url_path")
+        )
+        position = next(i for i, card in enumerate(cards) if card.pk == self.pk)
+        context["previous_card"] = cards[position - 1] if position > 0 else None
+        context["next_card"] = cards[position + 1] if position + 1 < len(cards) else None
+        return context

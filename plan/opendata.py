@@ -1,0 +1,72 @@
+"""The KPI table as open data: one record per KPI row, the document's own text, no language prefix."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.http import HttpRequest
+from wagtail.models import Locale
+
+from plan.models import KPI
+
+FIELDS = [
+    "card_number",
+    "card_title",
+    "departments",
+    "indicator",
+    "baseline_label",
+    "baseline",
+    "target_label",
+    "target",
+    "note",
+    "url",
+]
+
+
+def target_text(row: KPI) -> str:
+    """A schedule becomes one line per step ("R3~4 実証実験…"), so the cell stays the document's text."""
+    if row.target or not row.schedule_steps:
+        return row.target
+    return "\n".join(f"{step['period']} {step['text']}" for step in row.schedule_steps)
+
+
+def kpi_records(request: HttpRequest) -> list[dict]:
+    rows = (
+        KPI.objects.filter(page__live=True, locale=Locale.get_default())
+        .select_related("page", "repost_of")
+        .prefetch_related("page__departments")
+        .order_by("page__path", "sort_order")
+    )
+    records = []
+    for row in rows:
+        shown = row.repost_of or row
+        card = row.page
+        records.append(
+            {
+                "card_number": card.number,
+                "card_title": card.title,
+                "departments": [department.name for department in card.departments.all()],
+                "indicator": shown.indicator,
+                "baseline_label": shown.baseline_label,
+                "baseline": shown.baseline,
+                "target_label": shown.target_label,
+                "target": target_text(shown),
+                "note": shown.note,
+                "url": request.build_absolute_uri(card.get_url(request)),
+            }
+        )
+    return records
+
+
+def kpi_csv_lines(records: list[dict]) -> Iterator[str]:
+    """UTF-8 CSV with a BOM first, so Excel opens the Japanese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
+    yield "\ufeff"
+    writer.writeheader()
+    for record in records:
+        writer.writerow({**record, "departments": ";".join(record["departments"])})
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
