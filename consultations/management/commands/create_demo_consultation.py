@@ -1,0 +1,49 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from wagtail.models import Locale
+
+from consultations.models import ConsultationPage
+from home.models import HomePage
+from plan.models import PlanPage
+
+SUMMARY = (
+    "<p>「みえのデジタル社会の形成に向けた戦略推進計画（仮称）」の中間案をとりまとめました。"
+    "計画の策定にあたり、県民の皆さんからご意見を募集します。取組カードの各項目から、"
+    "その部分へのご意見をお寄せいただけます。</p>"
+)
+OTHER_CHANNELS = (
+    "<p>郵送、FAX、電子メールでも提出できます。氏名（任意）と、どの部分へのご意見かを明記してください。"
+    "宛先は下記の問い合わせ先です。</p>"
+)
+PRIVACY = (
+    "<p>いただいたご意見は、計画の策定の参考にするためにのみ利用します。氏名・メールアドレスなどの個人情報は公表せず、"
+    "受付の確認と、ご意見の内容の確認のためにのみ使用します。個人情報は、結果の公表後、"
+    "定められた保存期間を過ぎたものから削除します。</p>"
+)
+
+
+class Command(BaseCommand):
+    help = "Create the demo's open consultation on the interim draft, unless one exists."
+
+    def handle(self, *args, **options) -> None:
+        locale = Locale.get_default()
+        home = HomePage.objects.get(locale=locale)
+        if ConsultationPage.objects.child_of(home).exists():
+            self.stdout.write("A consultation exists already; nothing to do.")
+            return
+        now = timezone.now()
+        page = ConsultationPage(
+            title="「みえのデジタル社会の形成に向けた戦略推進計画（仮称）」中間案に対する意見募集",
+            slug="consultation",
+            document=PlanPage.objects.child_of(home).first(),
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            summary=SUMMARY,
+            other_channels=OTHER_CHANNELS,
+            privacy_notice=PRIVACY,
+        )
+        home.add_child(instance=page)
+        page.save_revision(log_action=True).publish()
+        self.stdout.write(self.style.SUCCESS(f"Created the open consultation at {page.url}"))
