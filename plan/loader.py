@@ -17,7 +17,16 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
-from plan.models import KPI, AreaPage, ChapterPage, Department, DirectionPage, InitiativePage, PlanPage
+from plan.models import (
+    KPI,
+    AreaPage,
+    CardDepartment,
+    ChapterPage,
+    Department,
+    DirectionPage,
+    InitiativePage,
+    PlanPage,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "ja"
 BLOCK_ID_NAMESPACE = uuid.UUID("0d6f4a8e-5a43-4c55-9d0c-6a1f3b2f6c11")
@@ -245,7 +254,7 @@ class PlanLoader:
                 for i, caption in enumerate(data.get("figures", []))
             ],
         }
-        department_ids = sorted(self.department(name).pk for name in data.get("departments", []))
+        department_ids = [self.department(name).pk for name in data.get("departments", [])]
         kpi_rows = [self.kpi_values(number, row) for row in data.get("kpis", [])]
 
         page = InitiativePage.objects.filter(locale=self.locale, slug=number).child_of(direction).first()
@@ -263,7 +272,10 @@ class PlanLoader:
             setattr(page, name, value)
         if created:
             direction.add_child(instance=page)
-        page.departments = department_ids
+        page.department_links = [
+            CardDepartment(department_id=department_id, sort_order=index)
+            for index, department_id in enumerate(department_ids)
+        ]
         existing_rows = list(page.kpis.all())
         rows = []
         for index, row_values in enumerate(kpi_rows):
@@ -277,7 +289,7 @@ class PlanLoader:
         return page
 
     def card_relations(self, page: InitiativePage) -> tuple[list[int], list[dict]]:
-        department_ids = sorted(page.departments.values_list("pk", flat=True))
+        department_ids = list(page.department_links.order_by("sort_order").values_list("department_id", flat=True))
         rows = [
             self.kpi_signature({name: getattr(row, name) for name in KPI_FIELDS})
             for row in page.kpis.order_by("sort_order")

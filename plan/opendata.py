@@ -34,7 +34,7 @@ def kpi_records(request: HttpRequest) -> list[dict]:
     rows = (
         KPI.objects.filter(page__live=True, locale=Locale.get_default())
         .select_related("page", "repost_of")
-        .prefetch_related("page__departments")
+        .prefetch_related("page__department_links__department")
         .order_by("page__path", "sort_order")
     )
     records = []
@@ -45,7 +45,7 @@ def kpi_records(request: HttpRequest) -> list[dict]:
             {
                 "card_number": card.number,
                 "card_title": card.title,
-                "departments": [department.name for department in card.departments.all()],
+                "departments": [department.name for department in card.departments()],
                 "indicator": shown.indicator,
                 "baseline_label": shown.baseline_label,
                 "baseline": shown.baseline,

@@ -1,5 +1,5 @@
 from .department import Department
 from .kpi import KPI
-from .pages import AreaPage, ChapterPage, DirectionPage, InitiativePage, PlanPage
+from .pages import AreaPage, CardDepartment, ChapterPage, DirectionPage, InitiativePage, PlanPage
 
-__all__ = ["KPI", "AreaPage", "ChapterPage", "Department", "DirectionPage", "InitiativePage", "PlanPage"]
+__all__ = ["KPI", "AreaPage", "CardDepartment", "ChapterPage", "Department", "DirectionPage", "InitiativePage", "PlanPage"]

@@ -2,10 +2,10 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.models import BasePage
@@ -124,7 +124,7 @@ class AreaPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         directions = list(DirectionPage.objects.live().public().child_of(self))
         cards = (
-            InitiativePage.objects.live().public().descendant_of(self).prefetch_related("departments")
+            InitiativePage.objects.live().public().descendant_of(self).prefetch_related("department_links__department")
         )
         by_direction: dict[str, list[InitiativePage]] = {}
         for card in cards:
@@ -158,7 +158,7 @@ class DirectionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cards"] = InitiativePage.objects.live().public().child_of(self).prefetch_related("departments")
+        context["cards"] = InitiativePage.objects.live().public().child_of(self).prefetch_related("department_links__department")
         return context
 
 
@@ -167,9 +167,6 @@ class InitiativePage(BasePage):
 
     number = models.CharField(_("カード番号"), max_length=10, help_text=_("例：1-2-1"))
     subtitle = models.CharField(_("副題"), max_length=200, blank=True)
-    departments = ParentalManyToManyField(
-        "plan.Department", blank=True, related_name="initiatives", verbose_name=_("担当部局")
-    )
     goal = StreamField([("paragraph", GoalParagraphBlock())], blank=True, verbose_name=_("めざす姿"))
     issues = StreamField(item_stream_blocks(), blank=True, verbose_name=_("現状と課題"))
     overview = StreamField(item_stream_blocks(), blank=True, verbose_name=_("取組概要"))
@@ -183,7 +180,7 @@ class InitiativePage(BasePage):
         *Page.content_panels,
         FieldPanel("number"),
         FieldPanel("subtitle"),
-        FieldPanel("departments"),
+        InlinePanel("department_links", label=_("担当部局")),
         FieldPanel("goal"),
         FieldPanel("issues"),
         FieldPanel("overview"),
@@ -200,7 +197,7 @@ class InitiativePage(BasePage):
         index.SearchField("overview"),
         index.SearchField("measures"),
         index.RelatedFields("kpis", [index.SearchField("indicator"), index.SearchField("note")]),
-        index.RelatedFields("departments", [index.SearchField("name")]),
+        index.RelatedFields("department_links", [index.RelatedFields("department", [index.SearchField("name")])]),
         index.FilterField("number"),
     ]
 
@@ -212,6 +209,14 @@ class InitiativePage(BasePage):
         """The card's main heading always starts with its number, in every language."""
         return f"{self.number} {self.title}"
 
+    def departments(self) -> list:
+        """Lead departments in the order the document prints them (prefetch `department_links__department`)."""
+        if "department_links" in getattr(self, "_prefetched_objects_cache", {}):
+            links = self.department_links.all()
+        else:
+            links = self.department_links.select_related("department")
+        return [link.department for link in links]
+
     def kpi_rows(self) -> list:
         """KPI rows with re-listed originals fetched in the same query (no query per row)."""
         return list(self.kpis.select_related("repost_of", "repost_of__page").order_by("sort_order"))
@@ -220,7 +225,7 @@ class InitiativePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["kpi_rows"] = self.kpi_rows()
         context["area"] = next((page for page in context["breadcrumbs"] if page.depth == self.depth - 2), None)
-        context["department_names"] = [department.localized.name for department in self.departments.all()]
+        context["department_names"] = [department.localized.name for department in self.departments()]
         # Previous/next across the whole plan, so a reader can page through every card in order.
         plan_path = self.path[: Page.steplen * (self.depth - 3)]
         cards = list(
@@ -230,3 +235,17 @@ class InitiativePage(BasePage):
         context["previous_card"] = cards[position - 1] if position > 0 else None
         context["next_card"] = cards[position + 1] if position + 1 < len(cards) else None
         return context
+
+
+class CardDepartment(Orderable):
+    """A lead department of a card, in the document's order (a plain M2M would lose the order)."""
+
+    page = ParentalKey(InitiativePage, on_delete=models.CASCADE, related_name="department_links")
+    department = models.ForeignKey(
+        "plan.Department", on_delete=models.PROTECT, related_name="card_links", verbose_name=_("担当部局")
+    )
+
+    panels = [FieldPanel("department")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("担当部局")

@@ -9,9 +9,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Report what would change, change nothing.")
 
-    def handle(self, *args, dry_run: bool = False, **options) -> None:
+    def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options) -> None:
         report = PlanLoader().run(dry_run=dry_run)
         prefix = "would " if dry_run else ""
+        if verbosity == 0:
+            return
         for label in report.created:
             self.stdout.write(f"{prefix}create {label}")
         for label in report.updated:
