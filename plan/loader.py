@@ -34,7 +34,14 @@ CARD_FILES = ("cards-1.yaml", "cards-2.yaml", "cards-3.yaml")
 # Chapters 10-12 of the document are the three areas; the rest are general chapters around them.
 FIRST_CHAPTER_AFTER_AREAS = 13
 KPI_FIELDS = (
-    "indicator", "baseline_label", "baseline", "target_label", "target", "note", "repost_of_id", "schedule",
+    "indicator",
+    "baseline_label",
+    "baseline",
+    "target_label",
+    "target",
+    "note",
+    "repost_of_id",
+    "schedule",
 )
 
 
@@ -148,8 +155,10 @@ class PlanLoader:
     def differs(self, page: Page, values: dict[str, Any]) -> bool:
         if not page.live or page.has_unpublished_changes:
             return True
-        return any(self.comparable(page, name, getattr(page, name)) != self.comparable(page, name, value)
-                   for name, value in values.items())
+        return any(
+            self.comparable(page, name, getattr(page, name)) != self.comparable(page, name, value)
+            for name, value in values.items()
+        )
 
     @staticmethod
     def comparable(page: Page, name: str, value: Any) -> Any:
@@ -241,16 +250,22 @@ class PlanLoader:
             "number": number,
             "subtitle": data.get("subtitle", ""),
             "goal": [
-                {"type": "paragraph", "value": {"label": p.get("label", ""), "text": p["text"]},
-                 "id": block_id(*key, "goal", i)}
+                {
+                    "type": "paragraph",
+                    "value": {"label": p.get("label", ""), "text": p["text"]},
+                    "id": block_id(*key, "goal", i),
+                }
                 for i, p in enumerate(data.get("goal", []))
             ],
             "issues": item_stream(data.get("issues", []), *key, "issues"),
             "overview": item_stream(data.get("overview", []), *key, "overview"),
             "measures": item_stream(data.get("measures", []), *key, "measures"),
             "figures": [
-                {"type": "figure", "value": {"image": None, "caption": caption, "alt_text": "", "decorative": False},
-                 "id": block_id(*key, "figures", i)}
+                {
+                    "type": "figure",
+                    "value": {"image": None, "caption": caption, "alt_text": "", "decorative": False},
+                    "id": block_id(*key, "figures", i),
+                }
                 for i, caption in enumerate(data.get("figures", []))
             ],
         }
@@ -258,9 +273,14 @@ class PlanLoader:
         kpi_rows = [self.kpi_values(number, row) for row in data.get("kpis", [])]
 
         page = InitiativePage.objects.filter(locale=self.locale, slug=number).child_of(direction).first()
-        if page is not None and not self.differs(page, values) and self.card_relations(page) == (
-            department_ids,
-            [self.kpi_signature(row) for row in kpi_rows],
+        if (
+            page is not None
+            and not self.differs(page, values)
+            and self.card_relations(page)
+            == (
+                department_ids,
+                [self.kpi_signature(row) for row in kpi_rows],
+            )
         ):
             self.report.unchanged.append(f"card {number}")
             return page
@@ -301,8 +321,11 @@ class PlanLoader:
 
     def kpi_values(self, card_number: str, data: dict) -> dict:
         schedule = [
-            {"type": "step", "value": {"period": str(step["period"]), "text": step["text"]},
-             "id": block_id("kpi", card_number, data["indicator"], "schedule", i)}
+            {
+                "type": "step",
+                "value": {"period": str(step["period"]), "text": step["text"]},
+                "id": block_id("kpi", card_number, data["indicator"], "schedule", i),
+            }
             for i, step in enumerate(data.get("schedule", []))
         ]
         values = {
@@ -322,8 +345,16 @@ class PlanLoader:
             if original is None:
                 raise ValueError(f"card {card_number}: 再掲 row {data['indicator']!r} has no original")
             # A re-listed row stores no copy of the values: it shows its original's.
-            values |= {"indicator": "", "baseline_label": "", "baseline": "", "target_label": "", "target": "",
-                       "note": "", "repost_of_id": original.pk, "schedule": []}
+            values |= {
+                "indicator": "",
+                "baseline_label": "",
+                "baseline": "",
+                "target_label": "",
+                "target": "",
+                "note": "",
+                "repost_of_id": original.pk,
+                "schedule": [],
+            }
         return values
 
     def department(self, name: str) -> Department:

@@ -21,9 +21,7 @@ class KPI(TranslatableMixin, Orderable):
     baseline = models.TextField(_("現状値"), blank=True)
     target_label = models.CharField(_("目標値の見出し"), max_length=100, blank=True)
     target = models.TextField(_("目標値"), blank=True)
-    schedule = StreamField(
-        [("step", ScheduleStepBlock())], blank=True, verbose_name=_("実施スケジュール")
-    )
+    schedule = StreamField([("step", ScheduleStepBlock())], blank=True, verbose_name=_("実施スケジュール"))
     note = models.TextField(_("注記"), blank=True)
     repost_of = models.ForeignKey(
         "self",

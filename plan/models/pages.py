@@ -54,9 +54,7 @@ class PlanPage(BasePage):
 
     def table_of_contents(self) -> list[dict]:
         """Chapters, areas, directions and cards in one query, nested for the template."""
-        pages = list(
-            Page.objects.live().public().descendant_of(self).filter(depth__lte=self.depth + 3).specific()
-        )
+        pages = list(Page.objects.live().public().descendant_of(self).filter(depth__lte=self.depth + 3).specific())
         nodes = {page.path: {"page": page, "children": []} for page in pages}
         roots = []
         for page in pages:
@@ -158,7 +156,9 @@ class DirectionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cards"] = InitiativePage.objects.live().public().child_of(self).prefetch_related("department_links__department")
+        context["cards"] = (
+            InitiativePage.objects.live().public().child_of(self).prefetch_related("department_links__department")
+        )
         return context
 
 
@@ -229,7 +229,10 @@ class InitiativePage(BasePage):
         # Previous/next across the whole plan, so a reader can page through every card in order.
         plan_path = self.path[: Page.steplen * (self.depth - 3)]
         cards = list(
-            InitiativePage.objects.live().public().filter(path__startswith=plan_path).only("title", "number", "url_path")
+            InitiativePage.objects.live()
+            .public()
+            .filter(path__startswith=plan_path)
+            .only("title", "number", "url_path")
         )
         position = next(i for i, card in enumerate(cards) if card.pk == self.pk)
         context["previous_card"] = cards[position - 1] if position > 0 else None

@@ -101,9 +101,10 @@ def test_second_load_changes_nothing():
     revisions = Revision.objects.count()
     report = PlanLoader().run()
     assert not report.changed
-    assert len(report.unchanged) == Page.objects.filter(depth__gt=1).exclude(
-        content_type__model="consultationpage"
-    ).count()
+    assert (
+        len(report.unchanged)
+        == Page.objects.filter(depth__gt=1).exclude(content_type__model="consultationpage").count()
+    )
     assert Revision.objects.count() == revisions
 
 

@@ -36,7 +36,14 @@ def test_card_heading_starts_with_its_number_and_all_sections_show(client, card)
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     text = " ".join(re.sub(r"<[^>]+>", "", h1).split())
     assert text.startswith("1-2-1 デジタルを活用した安全・安心の確保")
-    for section in ("めざす姿", "現状と課題", "取組概要", "具体的な取組", "県土整備部", "AIを活用した路面標示劣化検知システムの開発"):
+    for section in (
+        "めざす姿",
+        "現状と課題",
+        "取組概要",
+        "具体的な取組",
+        "県土整備部",
+        "AIを活用した路面標示劣化検知システムの開発",
+    ):
         assert section in html
 
 
