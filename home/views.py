@@ -17,6 +17,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return HttpResponse(loader.render_to_string("404.html", request=request), status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return HttpResponse(loader.render_to_string("400.html", request=request), status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return HttpResponse(loader.render_to_string("403.html", request=request), status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return HttpResponse(loader.render_to_string("403_csrf.html", request=request), status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: whatever broke (the database, a template tag) must not break this page too.
     return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -1,12 +1,11 @@
 """The KPI table as open data: one record per KPI row, the document's own text, no language prefix."""
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.http import HttpRequest
 from wagtail.models import Locale
 
+from home.csv_export import csv_lines
 from plan.models import KPI
 
 FIELDS = [
@@ -59,14 +58,7 @@ def kpi_records(request: HttpRequest) -> list[dict]:
 
 
 def kpi_csv_lines(records: list[dict]) -> Iterator[str]:
-    """UTF-8 CSV with a BOM first, so Excel opens the Japanese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
-    yield "\ufeff"
-    writer.writeheader()
-    for record in records:
-        writer.writerow({**record, "departments": ";".join(record["departments"])})
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+    rows = (
+        [";".join(value) if key == "departments" else value for key, value in record.items()] for record in records
+    )
+    return csv_lines(FIELDS, rows)

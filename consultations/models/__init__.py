@@ -1,3 +1,4 @@
+from .comments import Comment, CommentStateChange, ResponseTopic
 from .pages import ConsultationPage, ConsultationState
 
-__all__ = ["ConsultationPage", "ConsultationState"]
+__all__ = ["Comment", "CommentStateChange", "ConsultationPage", "ConsultationState", "ResponseTopic"]

@@ -4,7 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -22,7 +25,7 @@ class ConsultationState(models.TextChoices):
     RESULTS_PUBLISHED = "results", _("結果公表")
 
 
-class ConsultationPage(BasePage):
+class ConsultationPage(RoutablePageMixin, BasePage):
     """A public consultation (パブリックコメント) on a document, with its period and state."""
 
     document = models.ForeignKey(
@@ -84,6 +87,51 @@ class ConsultationPage(BasePage):
     def period_is_short(self) -> bool:
         """Shorter than the 30 days Japanese practice expects; editors are warned, not blocked."""
         return bool(self.opens_at and self.closes_at) and self.closes_at - self.opens_at < MINIMUM_PERIOD
+
+    # Routes: the form, the receipt, the status look-up and the results live under the page's URL.
+
+    @path("comment/", name="comment")
+    def comment_view(self, request: HttpRequest) -> HttpResponse:
+        from consultations import views
+
+        return views.comment(request, self)
+
+    @path("thanks/", name="thanks")
+    def thanks_view(self, request: HttpRequest) -> HttpResponse:
+        from consultations import views
+
+        return views.thanks(request, self)
+
+    @path("status/", name="status")
+    def status_view(self, request: HttpRequest) -> HttpResponse:
+        from consultations import views
+
+        return views.status(request, self)
+
+    @path("results/", name="results")
+    def results_view(self, request: HttpRequest) -> HttpResponse:
+        from consultations import views
+
+        return views.results(request, self)
+
+    @path("results/changes/<int:card_id>/", name="changes")
+    def changes_view(self, request: HttpRequest, card_id: int) -> HttpResponse:
+        from consultations.results import changes_since_closing
+        from plan.models import InitiativePage
+
+        card = InitiativePage.objects.live().filter(pk=card_id).first()
+        if not self.results_published or card is None:
+            raise Http404
+        context = {"page": self, "card": card, "changes": changes_since_closing(self, card)}
+        return TemplateResponse(request, "consultations/changes.html", context)
+
+    @path("results/comments.<str:fmt>", name="opendata")
+    def opendata_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        from consultations import exports
+
+        if not self.results_published or fmt not in {"csv", "json"}:
+            raise Http404
+        return exports.public_comments_response(self, fmt)
 
     @classmethod
     def open_consultation_under(cls, home: Page, now: datetime | None = None) -> "ConsultationPage | None":

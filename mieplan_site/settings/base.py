@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
@@ -169,6 +170,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 
 LOGGING = {
     "version": 1,
@@ -182,3 +184,14 @@ LOGGING = {
         "modelsearch": {"level": "WARNING"},
     },
 }
+
+# Consultation
+COMMENT_RATE_LIMIT = int(os.environ.get("COMMENT_RATE_LIMIT", "5"))
+COMMENT_RATE_WINDOW_SECONDS = int(os.environ.get("COMMENT_RATE_WINDOW_SECONDS", "600"))
+COMMENT_MIN_FILL_SECONDS = 3
+COMMENT_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
+COMMENT_MODERATOR_EMAILS = [a for a in os.environ.get("COMMENT_MODERATOR_EMAILS", "").split(",") if a]
+# Fail fast when the broker is down: the comment is already stored and beat resends its mail later.
+CELERY_TASK_PUBLISH_RETRY = False
+# Only behind a load balancer that sets X-Forwarded-For; otherwise clients could forge their address.
+USE_X_FORWARDED_FOR = os.environ.get("USE_X_FORWARDED_FOR", "false") == "true"

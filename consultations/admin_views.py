@@ -1,0 +1,124 @@
+"""Admin additions for moderators: comment filters, the state-change history panel, bulk actions, exports."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import Panel
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.snippets import IndexView
+
+from consultations import exports, services
+from consultations.choices import RESIDENCE_CHOICES, AgeGroup, Channel, CommentState
+from consultations.models import Comment, ConsultationPage
+from plan.models import AreaPage, InitiativePage
+
+
+def target_choices() -> list[tuple[str, str]]:
+    pages = [*AreaPage.objects.filter(locale__language_code="ja"), *InitiativePage.objects.filter(locale__language_code="ja")]
+    pages.sort(key=lambda page: page.path)
+    return [(str(page.translation_key), f"{getattr(page, 'number', '')} {page.title}".strip()) for page in pages]
+
+
+class CommentFilterSet(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(label=_("状態"), choices=CommentState.choices)
+    consultation = django_filters.ModelChoiceFilter(label=_("意見募集"), queryset=ConsultationPage.objects.all())
+    target = django_filters.ChoiceFilter(
+        label=_("対象のカード・分野"), choices=target_choices, method="filter_target"
+    )
+    residence = django_filters.ChoiceFilter(label=_("お住まい"), choices=RESIDENCE_CHOICES[1:])
+    age_group = django_filters.ChoiceFilter(label=_("年代"), choices=AgeGroup.choices[1:])
+    language = django_filters.CharFilter(label=_("言語"))
+    channel = django_filters.ChoiceFilter(label=_("提出方法"), choices=Channel.choices)
+    submitted_at = django_filters.DateFromToRangeFilter(label=_("受付日"), widget=DateRangePickerWidget)
+    fingerprint = django_filters.CharFilter(label=_("同一意見のグループ"))
+
+    class Meta:
+        model = Comment
+        fields = []
+
+    def filter_target(self, queryset, name, value):
+        return queryset.filter(target_page__translation_key=value)
+
+
+class CommentIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        for fmt, label in (("csv", _("CSVで書き出す")), ("xlsx", _("Excelで書き出す"))):
+            url = reverse("consultations_comment_export", args=[fmt]) + "?" + self.request.GET.urlencode()
+            buttons.append(HeaderButton(label, url=url, icon_name="download"))
+        return buttons
+
+
+class StateHistoryPanel(Panel):
+    """Who changed the comment's state, and when (read-only, shown on the edit form)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "consultations/admin/state_history_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["history"] = self.instance.history.select_related("changed_by") if self.instance.pk else []
+            return context
+
+
+def export_comments(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not request.user.has_perm("consultations.view_comment"):
+        raise PermissionDenied
+    comments = CommentFilterSet(request.GET, queryset=Comment.objects.all(), request=request).qs
+    if fmt == "xlsx":
+        return exports.staff_xlsx_response(comments)
+    return exports.staff_csv_response(comments)
+
+
+class CommentStateBulkAction(SnippetBulkAction):
+    models = [Comment]
+    template_name = "consultations/admin/confirm_state_change.html"
+    new_state = ""
+
+    def check_perm(self, snippet) -> bool:
+        return self.request.user.has_perm("consultations.change_comment")
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        ids = [comment.pk for comment in objects]
+        changed = services.change_state(Comment.objects.filter(pk__in=ids), cls.new_state, user)
+        return changed, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d件の意見を「%(state)s」にしました。",
+            "%(count)d件の意見を「%(state)s」にしました。",
+            num_parent_objects,
+        ) % {"count": num_parent_objects, "state": CommentState(self.new_state).label}
+
+
+class PublishCommentsBulkAction(CommentStateBulkAction):
+    display_name = _("公開する")
+    action_type = "publish_comments"
+    aria_label = _("選んだ意見を公開する")
+    new_state = CommentState.PUBLISHED
+    action_priority = 10
+
+
+class RejectCommentsBulkAction(CommentStateBulkAction):
+    display_name = _("対象外にする")
+    action_type = "reject_comments"
+    aria_label = _("選んだ意見を対象外にする")
+    new_state = CommentState.REJECTED
+    action_priority = 20
+
+
+class SpamCommentsBulkAction(CommentStateBulkAction):
+    display_name = _("スパムにする")
+    action_type = "spam_comments"
+    aria_label = _("選んだ意見をスパムにする")
+    new_state = CommentState.SPAM
+    action_priority = 30
+    classes = {"serious"}

@@ -1,0 +1,224 @@
+"""Public comments, their moderation history and the prefecture's responses (県の考え方)."""
+
+import hashlib
+import re
+import secrets
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+from consultations.choices import (
+    RESIDENCE_CHOICES,
+    AgeGroup,
+    Channel,
+    CommentState,
+    Publication,
+    Reflection,
+    TargetPart,
+)
+
+# No 0/O, 1/I/L: receipt numbers are read aloud on the phone and typed from paper.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_receipt_number() -> str:
+    body = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{body[:4]}-{body[4:]}"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{secret}".encode()).hexdigest()
+
+
+def fingerprint(text: str) -> str:
+    """Same fingerprint for texts that differ only in width, case, spaces, punctuation or symbols.
+
+    Organised campaigns send one text many times with small edits of this kind; grouping them lets staff
+    answer once and report the count honestly.
+    """
+    normalised = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(ch for ch in normalised if unicodedata.category(ch)[0] in {"L", "N"})
+    return hashlib.sha256(kept.encode()).hexdigest()[:32]
+
+
+class ResponseTopic(models.Model):
+    """A group of comments on one point with the prefecture's response and how the plan reflects it."""
+
+    consultation = models.ForeignKey(
+        "consultations.ConsultationPage",
+        on_delete=models.CASCADE,
+        related_name="topics",
+        verbose_name=_("意見募集"),
+    )
+    target_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("対象のページ"),
+    )
+    title = models.CharField(_("論点"), max_length=200)
+    summary = models.TextField(_("提出意見の概要"))
+    response = models.TextField(_("県の考え方"))
+    reflection = models.CharField(_("反映状況"), max_length=20, choices=Reflection.choices)
+    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    panels = [
+        FieldPanel("consultation"),
+        FieldPanel("target_page"),
+        FieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("response"),
+        FieldPanel("reflection"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        verbose_name = _("意見の論点と県の考え方")
+        verbose_name_plural = _("意見の論点と県の考え方")
+        ordering = ["consultation", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self) -> "CommentQuerySet":
+        return self.filter(state=CommentState.PUBLISHED).exclude(publication=Publication.NOT_PUBLISHED)
+
+    def with_group_size(self) -> "CommentQuerySet":
+        same_text = (
+            Comment.objects.filter(consultation=models.OuterRef("consultation"), fingerprint=models.OuterRef("fingerprint"))
+            .order_by()
+            .values("fingerprint")
+            .annotate(size=models.Count("pk"))
+            .values("size")
+        )
+        return self.annotate(group_size=models.Subquery(same_text, output_field=models.IntegerField()))
+
+
+class Comment(index.Indexed, models.Model):
+    """One resident's comment on the consultation, with its exact target in the plan."""
+
+    consultation = models.ForeignKey(
+        "consultations.ConsultationPage",
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("意見募集"),
+    )
+    receipt_number = models.CharField(_("受付番号"), max_length=9, unique=True, default=new_receipt_number)
+    secret_hash = models.CharField(max_length=64, editable=False, blank=True)
+
+    target_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("対象のページ"),
+        help_text=_("空欄は計画全体への意見です。"),
+    )
+    target_part = models.CharField(_("対象の部分"), max_length=10, choices=TargetPart.choices, default="whole")
+    target_item = models.CharField(_("対象の項目ID"), max_length=64, blank=True)
+    target_label = models.CharField(
+        _("対象"), max_length=500, blank=True, help_text=_("受付時点の対象（カード番号・項目の文）。")
+    )
+
+    body = models.TextField(_("ご意見"))
+    name = models.CharField(_("氏名・ニックネーム"), max_length=100, blank=True)
+    age_group = models.CharField(_("年代"), max_length=3, choices=AgeGroup.choices, blank=True)
+    residence = models.CharField(_("お住まい"), max_length=12, choices=RESIDENCE_CHOICES, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    publication = models.CharField(_("公表の可否"), max_length=10, choices=Publication.choices)
+    language = models.CharField(_("言語"), max_length=10, default="ja")
+    channel = models.CharField(_("提出方法"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+
+    state = models.CharField(
+        _("状態"), max_length=12, choices=CommentState.choices, default=CommentState.RECEIVED, db_index=True
+    )
+    moderator_note = models.TextField(_("担当者メモ"), blank=True)
+    topic = models.ForeignKey(
+        ResponseTopic,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        verbose_name=_("論点"),
+    )
+
+    submitted_at = models.DateTimeField(_("受付日時"), default=timezone.now, db_index=True)
+    fingerprint = models.CharField(max_length=32, editable=False, db_index=True)
+    client_key = models.CharField(max_length=64, editable=False, blank=True)
+    receipt_mail_sent_at = models.DateTimeField(_("受付メール送信日時"), null=True, blank=True, editable=False)
+    moderators_notified_at = models.DateTimeField(_("担当者への通知日時"), null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("body"),
+        index.SearchField("receipt_number"),
+        index.SearchField("target_label"),
+        index.FilterField("state"),
+        index.FilterField("consultation_id"),
+    ]
+    class Meta:
+        verbose_name = _("意見")
+        verbose_name_plural = _("意見")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["consultation", "state", "-submitted_at"]),
+            models.Index(fields=["consultation", "fingerprint"]),
+            models.Index(fields=["target_page", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} {self.short_body}"
+
+    @property
+    def short_body(self) -> str:
+        return re.sub(r"\s+", " ", self.body)[:40]
+
+    def save(self, *args, **kwargs) -> None:
+        self.fingerprint = fingerprint(self.body)
+        super().save(*args, **kwargs)
+
+    def issue_secret(self) -> str:
+        """A fresh secret for the status page; only its hash is kept."""
+        secret = secrets.token_urlsafe(9)
+        self.secret_hash = hash_secret(secret)
+        return secret
+
+    def matches(self, email_or_secret: str) -> bool:
+        given = email_or_secret.strip()
+        if not given:
+            return False
+        if self.email and secrets.compare_digest(self.email.casefold(), given.casefold()):
+            return True
+        return bool(self.secret_hash) and secrets.compare_digest(self.secret_hash, hash_secret(given))
+
+    @property
+    def public_name(self) -> str:
+        return self.name if self.publication == Publication.WITH_NAME and self.name else ""
+
+
+class CommentStateChange(models.Model):
+    """Who moved a comment from one state to another, and when: the moderation history."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
+    from_state = models.CharField(max_length=12, choices=CommentState.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=CommentState.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("担当者")
+    )
+    changed_at = models.DateTimeField(_("日時"), auto_now_add=True)
+    note = models.CharField(_("メモ"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("状態の変更履歴")

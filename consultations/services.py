@@ -1,0 +1,187 @@
+"""Workflows that touch several models: taking a comment, moderating it, sending its mail."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from consultations.choices import Channel
+from consultations.models import Comment, CommentStateChange, ConsultationPage
+from consultations.targets import Target
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW = timedelta(days=1)
+
+
+class SubmissionRefused(Exception):
+    """A comment that must not be stored; `message` is for the resident, `status` the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class Submission:
+    comment: Comment
+    secret: str  # shown once on the receipt page; empty for a duplicate
+    duplicate: bool = False
+
+
+def client_key(address: str) -> str:
+    """A keyed hash of the client address: enough to rate-limit and spot duplicates, not to identify anyone."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:client:{address}".encode()).hexdigest()
+
+
+def check_rate_limit(key: str, now: datetime) -> None:
+    limit = settings.COMMENT_RATE_LIMIT
+    window = settings.COMMENT_RATE_WINDOW_SECONDS
+    bucket = f"comment-rate:{key}:{int(now.timestamp()) // window}"
+    try:
+        cache.add(bucket, 0, timeout=window)
+        count = cache.incr(bucket)
+    except Exception:  # the cache is down: accepting the comment matters more than limiting it
+        logger.warning("comment rate limit skipped: cache unavailable", exc_info=True)
+        return
+    if count > limit:
+        raise SubmissionRefused(
+            _("短い時間に多くのご意見が送信されました。しばらく時間をおいてから、もう一度送信してください。"),
+            status=429,
+        )
+
+
+def submit_comment(
+    consultation: ConsultationPage,
+    target: Target,
+    data: dict,
+    client_address: str,
+    language: str,
+    now: datetime | None = None,
+) -> Submission:
+    """Store a resident's comment, then queue its mail once the row is committed."""
+    now = now or timezone.now()
+    if not consultation.is_open(now):
+        raise SubmissionRefused(_("この意見募集は現在受け付けていません。"), status=403)
+    key = client_key(client_address)
+    check_rate_limit(key, now)
+
+    duplicate = (
+        Comment.objects.filter(
+            consultation=consultation, client_key=key, body=data["body"], submitted_at__gte=now - DUPLICATE_WINDOW
+        )
+        .order_by("submitted_at")
+        .first()
+    )
+    if duplicate is not None:
+        return Submission(comment=duplicate, secret="", duplicate=True)
+
+    comment = Comment(
+        consultation=consultation,
+        target_page=target.page,
+        target_part=target.part,
+        target_item=target.item,
+        target_label=target.label[:500],
+        body=data["body"],
+        name=data.get("name", ""),
+        age_group=data.get("age_group", ""),
+        residence=data.get("residence", ""),
+        email=data.get("email", ""),
+        publication=data["publication"],
+        language=language,
+        channel=Channel.WEB,
+        submitted_at=now,
+        client_key=key,
+    )
+    secret = comment.issue_secret()
+    with transaction.atomic():
+        comment.save()
+        CommentStateChange.objects.create(comment=comment, to_state=comment.state, note=Channel.WEB)
+        transaction.on_commit(lambda: queue_comment_mail(comment.pk))
+    return Submission(comment=comment, secret=secret)
+
+
+def queue_comment_mail(comment_id: int) -> None:
+    """Hand the mail to Celery; if the broker is down the comment stays marked unsent for the periodic task."""
+    from consultations.tasks import notify_moderators, send_receipt_mail
+
+    for task in (send_receipt_mail, notify_moderators):
+        try:
+            task.delay(comment_id)
+        except Exception:  # broker unreachable: send_pending_mail picks it up later
+            logger.warning("could not queue %s for comment %s", task.name, comment_id, exc_info=True)
+
+
+def send_receipt(comment: Comment) -> bool:
+    """Send the receipt to the resident, once. Returns whether a mail went out."""
+    if not comment.email or comment.receipt_mail_sent_at:
+        return False
+    with translation.override(comment.language):
+        subject = _("ご意見を受け付けました（受付番号 %(number)s）") % {"number": comment.receipt_number}
+        body = render_to_string("consultations/mail/receipt.txt", {"comment": comment})
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [comment.email])
+    Comment.objects.filter(pk=comment.pk).update(receipt_mail_sent_at=timezone.now())
+    return True
+
+
+def notify_moderators_of(comment: Comment) -> bool:
+    if comment.moderators_notified_at:
+        return False
+    recipients = [address for address in settings.COMMENT_MODERATOR_EMAILS if address]
+    if recipients:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("新しい意見が届きました（受付番号 %(number)s）") % {"number": comment.receipt_number}
+            body = render_to_string("consultations/mail/moderator_notification.txt", {"comment": comment})
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    Comment.objects.filter(pk=comment.pk).update(moderators_notified_at=timezone.now())
+    return bool(recipients)
+
+
+def send_pending_mail(older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Send what could not be queued or sent earlier; run by Celery beat. Returns the number of comments handled."""
+    cutoff = timezone.now() - older_than
+    unsent_receipt = Q(receipt_mail_sent_at__isnull=True) & ~Q(email="")
+    pending = Comment.objects.filter(submitted_at__lte=cutoff).filter(
+        unsent_receipt | Q(moderators_notified_at__isnull=True)
+    )
+    handled = 0
+    for comment in pending.iterator():
+        send_receipt(comment)
+        notify_moderators_of(comment)
+        handled += 1
+    return handled
+
+
+def change_state(comments, new_state: str, user, note: str = "") -> int:
+    """Move comments to a new state, recording who did it and when. Returns how many changed."""
+    changed = 0
+    with transaction.atomic():
+        for comment in comments.select_for_update().exclude(state=new_state):
+            CommentStateChange.objects.create(
+                comment=comment, from_state=comment.state, to_state=new_state, changed_by=user, note=note[:200]
+            )
+            comment.state = new_state
+            comment.save(update_fields=["state"])
+            changed += 1
+    return changed
+
+
+def find_comment(receipt_number: str, email_or_secret: str) -> Comment | None:
+    number = receipt_number.strip().upper().replace(" ", "")
+    if len(number) == 8:
+        number = f"{number[:4]}-{number[4:]}"
+    comment = Comment.objects.filter(receipt_number=number).first()
+    if comment is None or not comment.matches(email_or_secret):
+        return None
+    return comment
+

@@ -1,0 +1,75 @@
+"""What a comment can be about: a page of the plan, or one part or item of it.
+
+A target is (page, part, item). Items are StreamField block ids (list items) or a KPI row's translation_key,
+so a target survives edits of other items and is the same across translations.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from consultations.choices import TargetPart
+from plan.models import AreaPage, ChapterPage, InitiativePage, PlanPage
+
+CARD_PARTS = {TargetPart.WHOLE, TargetPart.GOAL, TargetPart.ISSUES, TargetPart.OVERVIEW, TargetPart.MEASURE, TargetPart.KPI}
+AREA_PARTS = {TargetPart.WHOLE, TargetPart.GOAL, TargetPart.POLICY, TargetPart.OVERVIEW}
+COMMENTABLE_TYPES = (InitiativePage, AreaPage, ChapterPage, PlanPage)
+
+
+class InvalidTarget(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Target:
+    page: Page | None
+    part: str = TargetPart.WHOLE
+    item: str = ""
+    label: str = ""
+
+    @property
+    def is_general(self) -> bool:
+        return self.page is None
+
+
+def page_label(page: Page) -> str:
+    number = getattr(page, "number", "")
+    return f"{number} {page.title}".strip() if number and not isinstance(page, ChapterPage) else page.title
+
+
+def resolve_target(page_id: str, part: str, item: str, plan_root: Page | None) -> Target:
+    """Check a target sent by a browser against the live plan; raise InvalidTarget with a reader's message."""
+    if not page_id:
+        return Target(page=None, label=_("計画全体"))
+    not_found = InvalidTarget(_("意見の対象が見つかりません。ページが移動したか、削除された可能性があります。"))
+    if not page_id.isdigit():
+        raise not_found
+    page = Page.objects.live().public().filter(pk=int(page_id)).specific().first()
+    if page is None or not isinstance(page, COMMENTABLE_TYPES):
+        raise not_found
+    if plan_root is not None and not (page.pk == plan_root.pk or page.is_descendant_of(plan_root)):
+        raise not_found
+    part = part or TargetPart.WHOLE
+    allowed = CARD_PARTS if isinstance(page, InitiativePage) else AREA_PARTS if isinstance(page, AreaPage) else {
+        TargetPart.WHOLE
+    }
+    if part not in allowed:
+        raise not_found
+    base = page_label(page)
+    part_label = TargetPart(part).label
+    if part == TargetPart.MEASURE:
+        block = next((b for b in page.measures if b.id == item), None)
+        if block is None:
+            raise not_found
+        return Target(page, part, item, f"{base} {part_label}「{block.value}」")
+    if part == TargetPart.KPI:
+        row = next((r for r in page.kpis.select_related("repost_of") if str(r.translation_key) == item), None)
+        if row is None:
+            raise not_found
+        return Target(page, part, item, f"{base} {part_label}「{row.shown.indicator}」")
+    if item:
+        raise not_found
+    if part == TargetPart.WHOLE:
+        return Target(page, part, "", base)
+    return Target(page, part, "", f"{base} {part_label}")

@@ -1,0 +1,114 @@
+"""Views behind the consultation page's routes: thin, the rules live in services and models."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from consultations import results as results_service
+from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
+from consultations.services import SubmissionRefused, check_rate_limit, client_key, find_comment, submit_comment
+from consultations.targets import InvalidTarget, resolve_target
+
+SESSION_RECEIPT = "consultation_receipt"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The resident's address. Behind a load balancer (USE_X_FORWARDED_FOR) the proxy appends it last."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.USE_X_FORWARDED_FOR and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def comment(request: HttpRequest, consultation) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    context = {"page": consultation, "state": consultation.state()}
+    try:
+        target = resolve_target(
+            params.get("page", ""), params.get("part", ""), params.get("item", ""), consultation.document
+        )
+    except InvalidTarget as error:
+        context["error"] = str(error)
+        return TemplateResponse(request, "consultations/comment_form.html", context, status=400)
+    context["target"] = target
+
+    if not consultation.is_open():
+        context["error"] = _("この意見募集は現在受け付けていません。")
+        return TemplateResponse(
+            request, "consultations/comment_form.html", context, status=403 if request.method == "POST" else 200
+        )
+
+    if request.method != "POST":
+        context["form"] = CommentForm(initial={"form_token": issue_form_token()})
+        return TemplateResponse(request, "consultations/comment_form.html", context)
+
+    form = CommentForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        form.data = form.data.copy()
+        form.data["form_token"] = issue_form_token()
+        return TemplateResponse(request, "consultations/comment_form.html", context, status=400)
+    try:
+        submission = submit_comment(
+            consultation, target, form.cleaned_data, client_address(request), translation.get_language()
+        )
+    except SubmissionRefused as refusal:
+        context["error"] = refusal.message
+        return TemplateResponse(request, "consultations/comment_form.html", context, status=refusal.status)
+    request.session[SESSION_RECEIPT] = {
+        "number": submission.comment.receipt_number,
+        "secret": submission.secret,
+        "email": bool(submission.comment.email),
+        "duplicate": submission.duplicate,
+        "target": submission.comment.target_label,
+    }
+    return HttpResponseRedirect(consultation.url + consultation.reverse_subpage("thanks"))
+
+
+def thanks(request: HttpRequest, consultation) -> HttpResponse:
+    receipt = request.session.pop(SESSION_RECEIPT, None)
+    if receipt is None:
+        return HttpResponseRedirect(consultation.url)
+    response = TemplateResponse(request, "consultations/thanks.html", {"page": consultation, "receipt": receipt})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def status(request: HttpRequest, consultation) -> HttpResponse:
+    form = StatusLookupForm(request.POST or None)
+    context = {"page": consultation, "form": form}
+    http_status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_rate_limit("status:" + client_key(client_address(request)), timezone.now())
+        except SubmissionRefused as refusal:
+            context["error"] = refusal.message
+            return TemplateResponse(request, "consultations/status.html", context, status=refusal.status)
+        found = find_comment(form.cleaned_data["receipt_number"], form.cleaned_data["email_or_secret"])
+        if found is None:
+            context["error"] = _("受付番号と、メールアドレスまたは確認コードの組み合わせが見つかりません。")
+            http_status = 404
+        else:
+            context["found"] = found
+    elif request.method == "POST":
+        http_status = 400
+    response = TemplateResponse(request, "consultations/status.html", context, status=http_status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def results(request: HttpRequest, consultation) -> HttpResponse:
+    if not consultation.results_published:
+        raise Http404
+    comments = results_service.published_comments(consultation)
+    page_obj = Paginator(comments, 20).get_page(request.GET.get("page"))
+    context = {
+        "page": consultation,
+        "summary": results_service.summary(consultation),
+        "topics": results_service.topics(consultation),
+        "page_obj": page_obj,
+    }
+    return TemplateResponse(request, "consultations/results.html", context)

@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from consultations import admin_views
+from consultations.models import Comment, CommentStateChange, ConsultationPage, ResponseTopic
+
+
+class CommentViewSet(SnippetViewSet):
+    model = Comment
+    icon = "comment"
+    menu_label = gettext_lazy("意見一覧")
+    index_view_class = admin_views.CommentIndexView
+    filterset_class = admin_views.CommentFilterSet
+    list_per_page = 50
+    inspect_view_enabled = True
+    list_display = [
+        "receipt_number",
+        "short_body",
+        "target_label",
+        Column("group_size", label=gettext_lazy("同一意見数")),
+        "state",
+        "language",
+        DateColumn("submitted_at", label=gettext_lazy("受付日時")),
+    ]
+    panels = [
+        TabbedInterface(
+            [
+                ObjectList(
+                    [
+                        MultiFieldPanel(
+                            [
+                                FieldPanel("consultation"),
+                                FieldRowPanel([FieldPanel("channel"), FieldPanel("submitted_at")]),
+                                FieldPanel("target_page"),
+                                FieldRowPanel([FieldPanel("target_part"), FieldPanel("target_label")]),
+                            ],
+                            heading=gettext_lazy("受付"),
+                        ),
+                        FieldPanel("body"),
+                        MultiFieldPanel(
+                            [
+                                FieldPanel("name"),
+                                FieldRowPanel([FieldPanel("age_group"), FieldPanel("residence")]),
+                                FieldPanel("email"),
+                                FieldPanel("publication"),
+                                FieldPanel("language"),
+                            ],
+                            heading=gettext_lazy("提出者（個人情報：意見担当のみ閲覧可）"),
+                        ),
+                        MultiFieldPanel(
+                            [FieldPanel("state"), FieldPanel("topic"), FieldPanel("moderator_note")],
+                            heading=gettext_lazy("対応"),
+                        ),
+                    ],
+                    heading=gettext_lazy("意見"),
+                ),
+                ObjectList(
+                    [admin_views.StateHistoryPanel(heading=gettext_lazy("状態の変更履歴"))],
+                    heading=gettext_lazy("履歴"),
+                ),
+            ]
+        )
+    ]
+
+    def get_queryset(self, request):
+        return Comment.objects.with_group_size().select_related("consultation")
+
+
+class ResponseTopicViewSet(SnippetViewSet):
+    model = ResponseTopic
+    icon = "doc-full"
+    menu_label = gettext_lazy("論点と県の考え方")
+    list_display = ["title", "reflection", "consultation", "target_page"]
+    list_filter = ["consultation", "reflection"]
+
+
+class ConsultationAdminGroup(SnippetViewSetGroup):
+    items = (CommentViewSet, ResponseTopicViewSet)
+    menu_icon = "comment"
+    menu_label = gettext_lazy("意見募集")
+    menu_order = 250
+
+
+register_snippet(ConsultationAdminGroup)
+
+for action in (
+    admin_views.PublishCommentsBulkAction,
+    admin_views.RejectCommentsBulkAction,
+    admin_views.SpamCommentsBulkAction,
+):
+    hooks.register("register_bulk_action", action)
+
+
+@hooks.register("register_admin_urls")
+def comment_export_urls():
+    return [
+        path(
+            "consultations/comments/export.<str:fmt>",
+            admin_views.export_comments,
+            name="consultations_comment_export",
+        )
+    ]
+
+
+def warn_if_period_is_short(request, page) -> None:
+    page = page.specific
+    if isinstance(page, ConsultationPage) and page.period_is_short:
+        messages.warning(
+            request,
+            _("募集期間が30日未満です。行政手続法の意見公募手続に準じ、原則として30日以上の期間を設けてください。"),
+        )
+
+
+hooks.register("after_create_page", warn_if_period_is_short)
+hooks.register("after_edit_page", warn_if_period_is_short)
+
+
+@hooks.register("before_edit_snippet")
+def remember_comment_state(request, instance):
+    if isinstance(instance, Comment):
+        request._comment_state_before_edit = instance.state
+
+
+@hooks.register("after_edit_snippet")
+def record_comment_state_change(request, instance):
+    before = getattr(request, "_comment_state_before_edit", None)
+    if isinstance(instance, Comment) and before is not None and before != instance.state:
+        CommentStateChange.objects.create(
+            comment=instance, from_state=before, to_state=instance.state, changed_by=request.user
+        )
+
+
+@hooks.register("after_create_snippet")
+def record_staff_entered_comment(request, instance):
+    if isinstance(instance, Comment):
+        CommentStateChange.objects.create(
+            comment=instance, to_state=instance.state, changed_by=request.user, note=instance.channel
+        )
+        # Staff typed it in, so they know of it; a receipt still goes out if the sender gave an e-mail.
+        Comment.objects.filter(pk=instance.pk).update(moderators_notified_at=timezone.now())
