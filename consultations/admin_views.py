@@ -20,7 +20,10 @@ from plan.models import AreaPage, InitiativePage
 
 
 def target_choices() -> list[tuple[str, str]]:
-    pages = [*AreaPage.objects.filter(locale__language_code="ja"), *InitiativePage.objects.filter(locale__language_code="ja")]
+    pages = [
+        *AreaPage.objects.filter(locale__language_code="ja"),
+        *InitiativePage.objects.filter(locale__language_code="ja"),
+    ]
     pages.sort(key=lambda page: page.path)
     return [(str(page.translation_key), f"{getattr(page, 'number', '')} {page.title}".strip()) for page in pages]
 
@@ -28,9 +31,7 @@ def target_choices() -> list[tuple[str, str]]:
 class CommentFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(label=_("状態"), choices=CommentState.choices)
     consultation = django_filters.ModelChoiceFilter(label=_("意見募集"), queryset=ConsultationPage.objects.all())
-    target = django_filters.ChoiceFilter(
-        label=_("対象のカード・分野"), choices=target_choices, method="filter_target"
-    )
+    target = django_filters.ChoiceFilter(label=_("対象のカード・分野"), choices=target_choices, method="filter_target")
     residence = django_filters.ChoiceFilter(label=_("お住まい"), choices=RESIDENCE_CHOICES[1:])
     age_group = django_filters.ChoiceFilter(label=_("年代"), choices=AgeGroup.choices[1:])
     language = django_filters.CharFilter(label=_("言語"))
@@ -84,6 +85,9 @@ class CommentStateBulkAction(SnippetBulkAction):
 
     def check_perm(self, snippet) -> bool:
         return self.request.user.has_perm("consultations.change_comment")
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):

@@ -75,7 +75,7 @@ def staff_csv_response(comments) -> StreamingHttpResponse:
 
 def staff_xlsx_response(comments) -> FileResponse:
     # constant_memory writes each row to disk as it goes: 100,000 comments stay within a few MB of RAM.
-    spool = tempfile.TemporaryFile()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     workbook = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet(_("意見一覧")[:31])
     bold = workbook.add_format({"bold": True})

@@ -51,7 +51,11 @@ class CommentForm(AccessibleFormMixin, forms.Form):
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10, "maxlength": BODY_MAX_LENGTH}),
         validators=[reject_control_characters],
-        help_text=_("%(max)s文字以内で入力してください。") % {"max": f"{BODY_MAX_LENGTH:,}"},
+        help_text=_("4,000文字以内で入力してください。"),
+        error_messages={
+            "required": _("ご意見を入力してください。"),
+            "max_length": _("ご意見は%(limit_value)d文字以内で入力してください（現在%(show_value)d文字）。"),
+        },
     )
     name = forms.CharField(
         label=_("氏名またはニックネーム（任意）"),
@@ -80,7 +84,15 @@ class CommentForm(AccessibleFormMixin, forms.Form):
     )
     # Bots fill every field; people never see this one (hidden from sight, from screen readers and from Tab).
     website = forms.CharField(required=False, label=_("この欄は空のままにしてください"))
-    form_token = forms.CharField(widget=forms.HiddenInput)
+    form_token = forms.CharField(
+        label=_("入力画面"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _(
+                "入力画面の有効期限が切れました。お手数ですが、ご意見をコピーしてから画面を開き直してください。"
+            )
+        },
+    )
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

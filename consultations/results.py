@@ -41,9 +41,9 @@ def summary(consultation: ConsultationPage) -> ResultsSummary:
         other_people=Count("pk", filter=~Q(channel=Channel.WEB)),
     )
     per_page = dict(
-        comments.values_list("target_page__translation_key").annotate(n=Count("pk")).values_list(
-            "target_page__translation_key", "n"
-        )
+        comments.values_list("target_page__translation_key")
+        .annotate(n=Count("pk"))
+        .values_list("target_page__translation_key", "n")
     )
     cards = InitiativePage.objects.filter(locale=consultation.locale).order_by("path")
     areas = AreaPage.objects.filter(locale=consultation.locale).order_by("path")
@@ -87,8 +87,7 @@ class SectionChange:
 
 def card_text_sections(card: InitiativePage) -> list[tuple[str, list[str]]]:
     kpis = [
-        " / ".join(filter(None, [row.shown.indicator, row.shown.baseline, row.shown.target]))
-        for row in card.kpis.all()
+        " / ".join(filter(None, [row.shown.indicator, row.shown.baseline, row.shown.target])) for row in card.kpis.all()
     ]
     return [
         (_("タイトル"), [card.heading]),

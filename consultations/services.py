@@ -184,4 +184,3 @@ def find_comment(receipt_number: str, email_or_secret: str) -> Comment | None:
     if comment is None or not comment.matches(email_or_secret):
         return None
     return comment
-

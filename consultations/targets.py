@@ -12,7 +12,14 @@ from wagtail.models import Page
 from consultations.choices import TargetPart
 from plan.models import AreaPage, ChapterPage, InitiativePage, PlanPage
 
-CARD_PARTS = {TargetPart.WHOLE, TargetPart.GOAL, TargetPart.ISSUES, TargetPart.OVERVIEW, TargetPart.MEASURE, TargetPart.KPI}
+CARD_PARTS = {
+    TargetPart.WHOLE,
+    TargetPart.GOAL,
+    TargetPart.ISSUES,
+    TargetPart.OVERVIEW,
+    TargetPart.MEASURE,
+    TargetPart.KPI,
+}
 AREA_PARTS = {TargetPart.WHOLE, TargetPart.GOAL, TargetPart.POLICY, TargetPart.OVERVIEW}
 COMMENTABLE_TYPES = (InitiativePage, AreaPage, ChapterPage, PlanPage)
 
@@ -51,9 +58,13 @@ def resolve_target(page_id: str, part: str, item: str, plan_root: Page | None) -
     if plan_root is not None and not (page.pk == plan_root.pk or page.is_descendant_of(plan_root)):
         raise not_found
     part = part or TargetPart.WHOLE
-    allowed = CARD_PARTS if isinstance(page, InitiativePage) else AREA_PARTS if isinstance(page, AreaPage) else {
-        TargetPart.WHOLE
-    }
+    allowed = (
+        CARD_PARTS
+        if isinstance(page, InitiativePage)
+        else AREA_PARTS
+        if isinstance(page, AreaPage)
+        else {TargetPart.WHOLE}
+    )
     if part not in allowed:
         raise not_found
     base = page_label(page)

@@ -23,7 +23,7 @@ class CommentViewSet(SnippetViewSet):
     inspect_view_enabled = True
     list_display = [
         "receipt_number",
-        "short_body",
+        Column("short_body", label=gettext_lazy("ご意見（冒頭）")),
         "target_label",
         Column("group_size", label=gettext_lazy("同一意見数")),
         "state",

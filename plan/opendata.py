@@ -58,7 +58,5 @@ def kpi_records(request: HttpRequest) -> list[dict]:
 
 
 def kpi_csv_lines(records: list[dict]) -> Iterator[str]:
-    rows = (
-        [";".join(value) if key == "departments" else value for key, value in record.items()] for record in records
-    )
+    rows = ([";".join(value) if key == "departments" else value for key, value in record.items()] for record in records)
     return csv_lines(FIELDS, rows)

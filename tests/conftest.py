@@ -62,3 +62,58 @@ def editor(db, django_user_model):
 @pytest.fixture
 def approver(db, django_user_model):
     return make_user(django_user_model, "approver", APPROVERS)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache (Redis on CI): every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    from home.roles import MODERATORS
+
+    return make_user(django_user_model, "moderator", MODERATORS)
+
+
+def form_token(age_seconds: int = 10) -> str:
+    """A comment-form token issued `age_seconds` ago (the form refuses ones filled in under 3 seconds)."""
+    import time
+
+    from django.core import signing
+
+    from consultations.forms import FORM_SIGNING_SALT
+
+    return signing.TimestampSigner(salt=FORM_SIGNING_SALT).sign(str(int(time.time()) - age_seconds))
+
+
+@pytest.fixture
+def comment_data(card):
+    """Valid form data for a comment on the first KPI row of card 3-1."""
+    page = card("3-1")
+    row = page.kpis.first()
+
+    def build(**changes) -> dict:
+        data = {
+            "page": str(page.pk),
+            "part": "kpi",
+            "item": str(row.translation_key),
+            "body": "KPIの目標値について、年度ごとの途中経過も公表してください。",
+            "name": "三重 太郎",
+            "age_group": "40s",
+            "residence": "tsu",
+            "email": "taro@example.jp",
+            "publication": "name",
+            "consent": "on",
+            "website": "",
+            "form_token": form_token(),
+        }
+        data.update(changes)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return build

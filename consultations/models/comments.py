@@ -94,7 +94,9 @@ class CommentQuerySet(models.QuerySet):
 
     def with_group_size(self) -> "CommentQuerySet":
         same_text = (
-            Comment.objects.filter(consultation=models.OuterRef("consultation"), fingerprint=models.OuterRef("fingerprint"))
+            Comment.objects.filter(
+                consultation=models.OuterRef("consultation"), fingerprint=models.OuterRef("fingerprint")
+            )
             .order_by()
             .values("fingerprint")
             .annotate(size=models.Count("pk"))
@@ -167,6 +169,7 @@ class Comment(index.Indexed, models.Model):
         index.FilterField("state"),
         index.FilterField("consultation_id"),
     ]
+
     class Meta:
         verbose_name = _("意見")
         verbose_name_plural = _("意見")
@@ -180,13 +183,13 @@ class Comment(index.Indexed, models.Model):
     def __str__(self) -> str:
         return f"{self.receipt_number} {self.short_body}"
 
-    @property
-    def short_body(self) -> str:
-        return re.sub(r"\s+", " ", self.body)[:40]
-
     def save(self, *args, **kwargs) -> None:
         self.fingerprint = fingerprint(self.body)
         super().save(*args, **kwargs)
+
+    @property
+    def short_body(self) -> str:
+        return re.sub(r"\s+", " ", self.body)[:40]
 
     def issue_secret(self) -> str:
         """A fresh secret for the status page; only its hash is kept."""
@@ -222,3 +225,6 @@ class CommentStateChange(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
         verbose_name = _("状態の変更履歴")
+
+    def __str__(self) -> str:
+        return f"{self.comment_id}: {self.from_state} → {self.to_state}"

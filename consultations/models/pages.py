@@ -2,10 +2,10 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -125,7 +125,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         context = {"page": self, "card": card, "changes": changes_since_closing(self, card)}
         return TemplateResponse(request, "consultations/changes.html", context)
 
-    @path("results/comments.<str:fmt>", name="opendata")
+    @path("results/opendata/<str:fmt>/", name="opendata")
     def opendata_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
         from consultations import exports
 
