@@ -113,13 +113,12 @@ def submit_comment(
 
 def queue_comment_mail(comment_id: int) -> None:
     """Hand the mail to Celery; if the broker is down the comment stays marked unsent for the periodic task."""
-    from consultations.tasks import notify_moderators, send_receipt_mail
+    from consultations.tasks import send_comment_mail
 
-    for task in (send_receipt_mail, notify_moderators):
-        try:
-            task.delay(comment_id)
-        except Exception:  # broker unreachable: send_pending_mail picks it up later
-            logger.warning("could not queue %s for comment %s", task.name, comment_id, exc_info=True)
+    try:
+        send_comment_mail.delay(comment_id)
+    except Exception:  # broker unreachable: send_pending_mail picks it up later
+        logger.warning("could not queue the mail for comment %s", comment_id, exc_info=True)
 
 
 def send_receipt(comment: Comment) -> bool:

@@ -45,8 +45,11 @@ def page_label(page: Page) -> str:
     return f"{number} {page.title}".strip() if number and not isinstance(page, ChapterPage) else page.title
 
 
-def resolve_target(page_id: str, part: str, item: str, plan_root: Page | None) -> Target:
-    """Check a target sent by a browser against the live plan; raise InvalidTarget with a reader's message."""
+def resolve_target(page_id: str, part: str, item: str) -> Target:
+    """Check a target sent by a browser against the live plan; raise InvalidTarget with a reader's message.
+
+    Only plan page types are commentable, and the strict page tree keeps those under the plan page.
+    """
     if not page_id:
         return Target(page=None, label=_("計画全体"))
     not_found = InvalidTarget(_("意見の対象が見つかりません。ページが移動したか、削除された可能性があります。"))
@@ -54,8 +57,6 @@ def resolve_target(page_id: str, part: str, item: str, plan_root: Page | None) -
         raise not_found
     page = Page.objects.live().public().filter(pk=int(page_id)).specific().first()
     if page is None or not isinstance(page, COMMENTABLE_TYPES):
-        raise not_found
-    if plan_root is not None and not (page.pk == plan_root.pk or page.is_descendant_of(plan_root)):
         raise not_found
     part = part or TargetPart.WHOLE
     allowed = (

@@ -5,19 +5,14 @@ from celery import shared_task
 from consultations import services
 from consultations.models import Comment
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(**RETRY)
-def send_receipt_mail(comment_id: int) -> bool:
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def send_comment_mail(comment_id: int) -> None:
+    """The resident's receipt and the moderators' notice; each is sent once, whatever the retries."""
     comment = Comment.objects.filter(pk=comment_id).first()
-    return bool(comment) and services.send_receipt(comment)
-
-
-@shared_task(**RETRY)
-def notify_moderators(comment_id: int) -> bool:
-    comment = Comment.objects.filter(pk=comment_id).first()
-    return bool(comment) and services.notify_moderators_of(comment)
+    if comment is not None:
+        services.send_receipt(comment)
+        services.notify_moderators_of(comment)
 
 
 @shared_task

@@ -1,5 +1,7 @@
 """Views behind the consultation page's routes: thin, the rules live in services and models."""
 
+import json
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,7 +14,9 @@ from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
 from consultations.services import SubmissionRefused, check_rate_limit, client_key, find_comment, submit_comment
 from consultations.targets import InvalidTarget, resolve_target
 
-SESSION_RECEIPT = "consultation_receipt"
+# The receipt travels to the thanks page in a short-lived signed cookie: no session row per comment.
+RECEIPT_COOKIE = "mieplan_receipt"
+RECEIPT_COOKIE_AGE = 15 * 60
 
 
 def client_address(request: HttpRequest) -> str:
@@ -27,9 +31,7 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     context = {"page": consultation, "state": consultation.state()}
     try:
-        target = resolve_target(
-            params.get("page", ""), params.get("part", ""), params.get("item", ""), consultation.document
-        )
+        target = resolve_target(params.get("page", ""), params.get("part", ""), params.get("item", ""))
     except InvalidTarget as error:
         context["error"] = str(error)
         return TemplateResponse(request, "consultations/comment_form.html", context, status=400)
@@ -58,22 +60,35 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
     except SubmissionRefused as refusal:
         context["error"] = refusal.message
         return TemplateResponse(request, "consultations/comment_form.html", context, status=refusal.status)
-    request.session[SESSION_RECEIPT] = {
+    receipt = {
         "number": submission.comment.receipt_number,
         "secret": submission.secret,
         "email": bool(submission.comment.email),
         "duplicate": submission.duplicate,
         "target": submission.comment.target_label,
     }
-    return HttpResponseRedirect(consultation.url + consultation.reverse_subpage("thanks"))
+    response = HttpResponseRedirect(consultation.url + consultation.reverse_subpage("thanks"))
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        json.dumps(receipt),
+        salt=RECEIPT_COOKIE,
+        max_age=RECEIPT_COOKIE_AGE,
+        path=consultation.url,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def thanks(request: HttpRequest, consultation) -> HttpResponse:
-    receipt = request.session.pop(SESSION_RECEIPT, None)
-    if receipt is None:
+    raw = request.get_signed_cookie(RECEIPT_COOKIE, default=None, salt=RECEIPT_COOKIE, max_age=RECEIPT_COOKIE_AGE)
+    if raw is None:
         return HttpResponseRedirect(consultation.url)
-    response = TemplateResponse(request, "consultations/thanks.html", {"page": consultation, "receipt": receipt})
+    context = {"page": consultation, "receipt": json.loads(raw)}
+    response = TemplateResponse(request, "consultations/thanks.html", context)
     response["Cache-Control"] = "no-store"
+    response.delete_cookie(RECEIPT_COOKIE, path=consultation.url)  # shown once
     return response
 
 

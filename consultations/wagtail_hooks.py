@@ -21,6 +21,8 @@ class CommentViewSet(SnippetViewSet):
     filterset_class = admin_views.CommentFilterSet
     list_per_page = 50
     inspect_view_enabled = True
+    search_fields = ["receipt_number", "body", "target_label", "name", "email"]
+    search_backend_name = None  # SQL substring search: finds Japanese words the full-text backend would miss
     list_display = [
         "receipt_number",
         Column("short_body", label=gettext_lazy("ご意見（冒頭）")),

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.search import index
 
 from consultations.choices import (
     RESIDENCE_CHOICES,
@@ -105,7 +104,7 @@ class CommentQuerySet(models.QuerySet):
         return self.annotate(group_size=models.Subquery(same_text, output_field=models.IntegerField()))
 
 
-class Comment(index.Indexed, models.Model):
+class Comment(models.Model):
     """One resident's comment on the consultation, with its exact target in the plan."""
 
     consultation = models.ForeignKey(
@@ -162,13 +161,9 @@ class Comment(index.Indexed, models.Model):
 
     objects = CommentQuerySet.as_manager()
 
-    search_fields = [
-        index.SearchField("body"),
-        index.SearchField("receipt_number"),
-        index.SearchField("target_label"),
-        index.FilterField("state"),
-        index.FilterField("consultation_id"),
-    ]
+    # Comments are many and written in bursts: keep them out of Wagtail's reference index (the admin
+    # searches them with plain SQL, which also finds Japanese substrings).
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("意見")
@@ -177,6 +172,7 @@ class Comment(index.Indexed, models.Model):
         indexes = [
             models.Index(fields=["consultation", "state", "-submitted_at"]),
             models.Index(fields=["consultation", "fingerprint"]),
+            models.Index(fields=["consultation", "client_key", "submitted_at"]),
             models.Index(fields=["target_page", "state"]),
         ]
 
@@ -212,6 +208,8 @@ class Comment(index.Indexed, models.Model):
 
 class CommentStateChange(models.Model):
     """Who moved a comment from one state to another, and when: the moderation history."""
+
+    wagtail_reference_index_ignore = True
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
     from_state = models.CharField(max_length=12, choices=CommentState.choices, blank=True)
