@@ -218,7 +218,8 @@ for i in range(max(missing, 0)):
         Comment.objects.bulk_create(batch); batch = []
 Comment.objects.bulk_create(batch)
 User = get_user_model()
-admin = User.objects.filter(username='bench-admin').first() or User.objects.create_superuser('bench-admin', password=None)
+admin = User.objects.filter(username='bench-admin').first()
+admin = admin or User.objects.create_superuser('bench-admin', password=None)
 client = Client(HTTP_HOST='127.0.0.1')
 client.force_login(admin)
 url = '/admin/snippets/consultations/comment/'
@@ -243,7 +244,8 @@ def machine() -> str:
             cpu = line.split(":", 1)[1].strip()
             break
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
-    return f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM, {system}, Python {platform.python_version()}"
 
 
 def main() -> None:
