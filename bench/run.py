@@ -177,16 +177,16 @@ from plan.models import InitiativePage
 c = ConsultationPage.objects.get(locale__language_code='ja')
 print(signing.TimestampSigner(salt=FORM_SIGNING_SALT).sign(str(int(time.time()) - 60)))
 print(InitiativePage.objects.get(number='3-1', locale__language_code='ja').pk)
-print(c.url_path and c.get_url())
+print(c.pk)
 print(Comment.objects.count())
 """
 
 
 def bench_comments(env: dict) -> list[str]:
-    token, target, consultation_url, before = manage(env, "shell", "-c", SHELL_SNIPPET).split()[-4:]
+    token, target, consultation_id, before = manage(env, "shell", "-c", SHELL_SNIPPET).split()[-4:]
     app = Server("mieplan_site.wsgi", env)
     try:
-        url = app.url + consultation_url + "comment/"
+        url = app.url + f"/ja/comments/{consultation_id}/"
         run_id = str(time.time_ns())
         result = wrk(url, 16, str(ROOT / "bench" / "comment.lua"), (token, target, CSRF, run_id))
     finally:

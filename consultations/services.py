@@ -49,8 +49,11 @@ def check_rate_limit(key: str, now: datetime) -> None:
     window = settings.COMMENT_RATE_WINDOW_SECONDS
     bucket = f"comment-rate:{key}:{int(now.timestamp()) // window}"
     try:
-        cache.add(bucket, 0, timeout=window)
-        count = cache.incr(bucket)
+        try:
+            count = cache.incr(bucket)  # one round trip once the window's counter exists
+        except ValueError:
+            cache.add(bucket, 0, timeout=window)
+            count = cache.incr(bucket)
     except Exception:  # the cache is down: accepting the comment matters more than limiting it
         logger.warning("comment rate limit skipped: cache unavailable", exc_info=True)
         return

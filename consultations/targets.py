@@ -55,9 +55,10 @@ def resolve_target(page_id: str, part: str, item: str) -> Target:
     not_found = InvalidTarget(_("意見の対象が見つかりません。ページが移動したか、削除された可能性があります。"))
     if not page_id.isdigit():
         raise not_found
-    page = Page.objects.live().public().filter(pk=int(page_id)).specific().first()
-    if page is None or not isinstance(page, COMMENTABLE_TYPES):
+    found = Page.objects.filter(pk=int(page_id), live=True).select_related("content_type").first()
+    if found is None or not issubclass(found.content_type.model_class(), COMMENTABLE_TYPES):
         raise not_found
+    page = found.specific
     part = part or TargetPart.WHOLE
     allowed = (
         CARD_PARTS

@@ -81,6 +81,15 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
     return response
 
 
+def comment_by_id(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    from consultations.models import ConsultationPage
+
+    consultation = ConsultationPage.objects.live().filter(pk=consultation_id).first()
+    if consultation is None:
+        raise Http404
+    return comment(request, consultation)
+
+
 def thanks(request: HttpRequest, consultation) -> HttpResponse:
     raw = request.get_signed_cookie(RECEIPT_COOKIE, default=None, salt=RECEIPT_COOKIE, max_age=RECEIPT_COOKIE_AGE)
     if raw is None:

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from consultations import views as consultation_views
 from home import views as home_views
 from plan import views as plan_views
 from search import views as search_views
@@ -24,6 +25,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    # The comment form posts here: the same view as the page route, without Wagtail's tree walk (hot path).
+    path("comments/<int:consultation_id>/", consultation_views.comment_by_id, name="consultation_comment"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
