@@ -34,6 +34,7 @@ setup: $(BIN)/.runtime ## Install, migrate, load the plan and the demo data (wha
 	$(MANAGE) compilemessages --ignore=.venv -v0
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_plan
+	$(MANAGE) update_index -v0
 	$(MANAGE) create_demo_consultation
 	$(MANAGE) ensure_demo_admin
 

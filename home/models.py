@@ -2,7 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
-from wagtail.search import index
+
+from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 
 class BasePage(Page):
@@ -48,12 +49,11 @@ class HomePage(BasePage):
         FieldPanel("vision"),
         FieldPanel("vision_description"),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("philosophy"),
-        index.SearchField("vision"),
-        index.SearchField("vision_description"),
-    ]
+    search_fields = japanese_page_search_fields(
+        JapaneseSearchField("philosophy"),
+        JapaneseSearchField("vision"),
+        JapaneseSearchField("vision_description"),
+    )
 
     class Meta:
         verbose_name = _("ホーム")

@@ -25,6 +25,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
     # The comment form posts here: the same view as the page route, without Wagtail's tree walk (hot path).
     path("comments/<int:consultation_id>/", consultation_views.comment_by_id, name="consultation_comment"),
     path("", include(wagtail_urls)),

@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "site_search"
     verbose_name = _("検索")
+
+    def ready(self) -> None:
+        from search import signals  # noqa: F401 - connects the receivers

@@ -1,36 +1,57 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Page
+from django.views.decorators.http import require_GET
+from wagtail.models import Locale
+
+from plan.models import AreaPage, Department
+from search import query as search_query
 
 MAX_QUERY_LENGTH = 100
 RESULTS_PER_PAGE = 10
 
 
+def int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    message = ""
-    results = Page.objects.none()
+    locale = Locale.get_active()
+    areas = list(AreaPage.objects.live().filter(locale=locale))
+    departments = list(Department.objects.filter(locale=locale))
+    area = next((a for a in areas if a.pk == int_or_none(request.GET.get("area", ""))), None)
+    department_id = int_or_none(request.GET.get("department", ""))
+    context = {
+        "query": query,
+        "areas": areas,
+        "departments": departments,
+        "selected_area": area,
+        "selected_department": department_id,
+    }
+    status = 200
     if not query:
-        message = _("検索する言葉を入力してください。")
+        context["message"] = _("検索する言葉を入力してください。例：防災、テレワーク、マイナンバーカード")
     elif len(query) > MAX_QUERY_LENGTH:
-        message = _("検索する言葉は%(limit)d文字以内で入力してください。") % {"limit": MAX_QUERY_LENGTH}
+        context["message"] = _("検索する言葉は%(limit)d文字以内で入力してください。") % {"limit": MAX_QUERY_LENGTH}
+        status = 400
     else:
-        locale = Locale.get_active()
-        results = Page.objects.live().public().filter(locale=locale).specific().search(query)
+        results = search_query.matching_pages(query, locale, area, department_id)
+        page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        context["page_obj"] = page_obj
+        context["hits"] = search_query.hits(list(page_obj.object_list), query, locale)
+    return TemplateResponse(request, "search/search.html", context, status=status)
 
-    paginator = Paginator(results, RESULTS_PER_PAGE)
-    try:
-        page_obj = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page_obj = paginator.page(1)
-    except EmptyPage:
-        page_obj = paginator.page(paginator.num_pages)
-    status = 400 if message and query else 200
-    return TemplateResponse(
-        request,
-        "search/search.html",
-        {"query": query, "message": message, "page_obj": page_obj, "results": page_obj.object_list},
-        status=status,
+
+@require_GET
+def suggest(request: HttpRequest) -> JsonResponse:
+    prefix = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    if not prefix:
+        return JsonResponse({"suggestions": []})
+    cards = search_query.suggestions(prefix, Locale.get_active())
+    return JsonResponse(
+        {"suggestions": [{"label": f"{card.number} {card.title}", "url": card.url} for card in cards]},
+        json_dumps_params={"ensure_ascii": False},
     )

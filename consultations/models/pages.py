@@ -10,9 +10,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
-from wagtail.search import index
 
 from home.models import BasePage
+from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 # Japanese administrative practice (行政手続法 第39条) asks for at least 30 days of consultation.
 MINIMUM_PERIOD = timedelta(days=30)
@@ -60,7 +60,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         FieldPanel("privacy_notice"),
         FieldPanel("results_published"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    search_fields = japanese_page_search_fields(JapaneseSearchField("summary"))
 
     class Meta:
         verbose_name = _("意見募集")

@@ -167,7 +167,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digital@pref.mie.lg.j
 # Wagtail
 WAGTAIL_SITE_NAME = _("みえのデジタル社会の形成に向けた戦略推進計画")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend with our Japanese tokenisation (search/japanese.py); "simple" keeps PostgreSQL
+# from stemming the tokens as English.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"}}
+SEARCH_JA_READINGS = True
+# Our page models replace Page's title search fields with Japanese-aware ones (search/fields.py), which this
+# check would report as missing.
+SILENCED_SYSTEM_CHECKS = ["wagtailsearch.W001"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True

@@ -3,13 +3,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
+from search.fields import JapaneseAutocompleteField, JapaneseSearchField
+
 
 class Department(TranslatableMixin, index.Indexed, models.Model):
     """A lead department (担当部局) of the prefecture; translatable so foreign readers see its name."""
 
     name = models.CharField(_("名称"), max_length=100)
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [JapaneseSearchField("name"), JapaneseAutocompleteField("name")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("担当部局")

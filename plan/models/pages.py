@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from home.models import BasePage
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
+from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 
 class PlanPage(BasePage):
@@ -42,7 +43,7 @@ class PlanPage(BasePage):
             heading=_("問い合わせ先"),
         ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = japanese_page_search_fields(JapaneseSearchField("intro"))
 
     class Meta:
         verbose_name = _("計画")
@@ -73,7 +74,7 @@ class ChapterPage(BasePage):
     subpage_types: list[str] = []
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_fields = japanese_page_search_fields(JapaneseSearchField("body"))
 
     class Meta:
         verbose_name = _("章")
@@ -107,13 +108,12 @@ class AreaPage(BasePage):
         FieldPanel("policy"),
         FieldPanel("overview"),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("goal"),
-        index.SearchField("goal_description"),
-        index.SearchField("policy"),
-        index.SearchField("overview"),
-    ]
+    search_fields = japanese_page_search_fields(
+        JapaneseSearchField("goal"),
+        JapaneseSearchField("goal_description"),
+        JapaneseSearchField("policy"),
+        JapaneseSearchField("overview"),
+    )
 
     class Meta:
         verbose_name = _("分野")
@@ -141,7 +141,7 @@ class DirectionPage(BasePage):
     subpage_types = ["plan.InitiativePage"]
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("summary")]
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    search_fields = japanese_page_search_fields(JapaneseSearchField("summary"))
 
     class Meta:
         verbose_name = _("取組方向")
@@ -188,21 +188,24 @@ class InitiativePage(BasePage):
         FieldPanel("figures"),
         InlinePanel("kpis", label=_("KPI（取組内容/目標項目）")),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("number", boost=3),
-        index.SearchField("subtitle", boost=2),
-        index.SearchField("goal"),
-        index.SearchField("issues"),
-        index.SearchField("overview"),
-        index.SearchField("measures"),
-        index.RelatedFields("kpis", [index.SearchField("indicator"), index.SearchField("note")]),
-        index.RelatedFields("department_links", [index.RelatedFields("department", [index.SearchField("name")])]),
+    search_fields = japanese_page_search_fields(
+        JapaneseSearchField("number", boost=3),
+        JapaneseSearchField("subtitle", boost=2),
+        JapaneseSearchField("goal"),
+        JapaneseSearchField("issues"),
+        JapaneseSearchField("overview"),
+        JapaneseSearchField("measures"),
+        index.RelatedFields("kpis", [JapaneseSearchField("indicator"), JapaneseSearchField("note")]),
+        index.RelatedFields("department_links", [index.RelatedFields("department", [JapaneseSearchField("name")])]),
         index.FilterField("number"),
-    ]
+    )
 
     class Meta:
         verbose_name = _("取組カード")
+
+    @property
+    def toc_number(self) -> str:
+        return self.number
 
     @property
     def heading(self) -> str:

@@ -1,0 +1,40 @@
+"""Search fields whose indexed value is Japanese-tokenised text (see search/japanese.py)."""
+
+from wagtail.search import index
+
+from search.japanese import index_text
+
+
+def as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return " ".join(as_text(item) for item in value)
+    if isinstance(value, dict):
+        return " ".join(as_text(item) for item in value.values())
+    return str(value)
+
+
+class JapaneseSearchField(index.SearchField):
+    def get_value(self, obj):
+        return index_text(as_text(super().get_value(obj)))
+
+
+class JapaneseAutocompleteField(index.AutocompleteField):
+    def get_value(self, obj):
+        return index_text(as_text(super().get_value(obj)))
+
+
+def japanese_page_search_fields(*extra) -> list:
+    """Wagtail's Page.search_fields with the title made Japanese-aware, plus `extra`."""
+    from wagtail.models import Page
+
+    fields = []
+    for field in Page.search_fields:
+        if isinstance(field, index.SearchField) and field.field_name == "title":
+            fields.append(JapaneseSearchField("title", boost=field.boost or 2))
+        elif isinstance(field, index.AutocompleteField) and field.field_name == "title":
+            fields.append(JapaneseAutocompleteField("title"))
+        else:
+            fields.append(field)
+    return [*fields, *extra]

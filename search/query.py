@@ -1,0 +1,140 @@
+"""The public search: which pages match, in what order, and what each hit shows."""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Locale, Page
+
+from plan.models import AreaPage, CardDepartment, InitiativePage
+from search.japanese import KATAKANA_TO_HIRAGANA, normalise
+
+SNIPPET_RADIUS = 40
+SNIPPET_LENGTH = 120
+
+
+@dataclass
+class Hit:
+    page: Page
+    area: AreaPage | None
+    snippet: SafeString
+
+
+class CardsFirst(Sequence):
+    """Matching cards (best first), then the other matching pages: residents search for initiatives."""
+
+    def __init__(self, cards, others) -> None:
+        self.cards = cards
+        self.others = others
+
+    @cached_property
+    def card_count(self) -> int:
+        return self.cards.count()
+
+    @cached_property
+    def other_count(self) -> int:
+        return self.others.count() if self.others is not None else 0
+
+    def count(self) -> int:
+        return self.card_count + self.other_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        pages = list(self.cards[start : min(stop, self.card_count)]) if start < self.card_count else []
+        if stop > self.card_count and self.others is not None:
+            pages += list(self.others[max(start - self.card_count, 0) : stop - self.card_count])
+        return pages
+
+
+def matching_pages(query: str, locale: Locale, area: AreaPage | None = None, department_id: int | None = None):
+    """Live pages of the locale that match (Wagtail search through our Japanese backend), cards first."""
+    pages = Page.objects.live().public().filter(locale=locale)
+    if area is not None:
+        pages = pages.descendant_of(area, inclusive=True)
+    cards = pages.type(InitiativePage)
+    others = pages.not_type(InitiativePage)
+    if department_id is not None:
+        card_ids = CardDepartment.objects.filter(department_id=department_id).values_list("page_id", flat=True)
+        cards, others = cards.filter(id__in=list(card_ids)), None
+    return CardsFirst(
+        cards.specific().search(query),
+        others.specific().search(query) if others is not None else None,
+    )
+
+
+def page_text(page: Page) -> str:
+    """The page's readable text, for the snippet (cards: their sections in order)."""
+    if isinstance(page, InitiativePage):
+        parts = [p.value["text"] for p in page.goal] + [b.value for b in page.issues]
+        parts += [b.value for b in page.overview] + [b.value for b in page.measures]
+        return " ".join(parts)
+    for name in ("goal_description", "summary", "vision_description", "intro"):
+        value = getattr(page, name, "")
+        if isinstance(value, str) and value:
+            return re.sub(r"<[^>]+>", "", value)
+    body = getattr(page, "body", None)
+    if body is not None:
+        return " ".join(str(item) for block in body for item in block.block.get_searchable_content(block.value))
+    return ""
+
+
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """The text normalised like the index (NFKC, case, kana), with each folded character's source index."""
+    folded, positions = [], []
+    for index, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char).casefold().translate(KATAKANA_TO_HIRAGANA)
+        folded.append(piece)
+        positions.extend([index] * len(piece))
+    return "".join(folded), positions
+
+
+def snippet(text: str, query: str) -> SafeString:
+    """About 120 characters around the first match, with every matched word in <mark> (escaped HTML)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    folded, positions = fold_with_positions(text)
+    spans = []
+    for word in normalise(query).split():
+        for match in re.finditer(re.escape(word), folded):
+            start, end = positions[match.start()], positions[match.end() - 1] + 1
+            spans.append((start, end))
+    if not spans:
+        cut = text[:SNIPPET_LENGTH]
+        return mark_safe(escape(cut) + ("…" if len(text) > SNIPPET_LENGTH else ""))  # noqa: S308 - escaped above
+    spans.sort()
+    first = spans[0][0]
+    start = max(0, first - SNIPPET_RADIUS)
+    end = min(len(text), start + SNIPPET_LENGTH)
+    html, cursor = [], start
+    for span_start, span_end in spans:
+        if span_start < cursor or span_end > end:
+            continue
+        html += [escape(text[cursor:span_start]), "<mark>", escape(text[span_start:span_end]), "</mark>"]
+        cursor = span_end
+    html.append(escape(text[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + "".join(html) + suffix)  # noqa: S308 - every piece of text is escaped
+
+
+def hits(pages: list[Page], query: str, locale: Locale) -> list[Hit]:
+    areas = list(AreaPage.objects.filter(locale=locale).only("title", "path", "url_path", "number"))
+    out = []
+    for page in pages:
+        area = next((a for a in areas if page.path.startswith(a.path) and page.pk != a.pk), None)
+        out.append(Hit(page=page, area=area, snippet=snippet(page_text(page), query)))
+    return out
+
+
+def suggestions(prefix: str, locale: Locale, limit: int = 8) -> list[InitiativePage]:
+    """Card titles for the search box while typing, also from a kanji prefix (防 → 防災)."""
+    cards = InitiativePage.objects.live().public().filter(locale=locale)
+    return list(cards.autocomplete(prefix)[:limit])
