@@ -28,6 +28,7 @@ PAGES = {
     "initiative": "/ja/plan/kurashi/1-2/1-2-1/",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/mieplan_bench"
+PG_4100_URL = "postgres://postgres@127.0.0.1:5432/mieplan_bench_4100"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 CSRF = "B3nchCsrfT0kenB3nchCsrfT0ken1234"
 BENCH_RATE_LIMIT = "1000000000"
@@ -146,23 +147,14 @@ def redis_available() -> bool:
     return subprocess.run(["redis-cli", "-n", "14", "ping"], check=False, capture_output=True).returncode == 0
 
 
-def prepare_postgres(env: dict) -> None:
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            "SELECT 1 FROM pg_database WHERE datname='mieplan_bench'",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", "CREATE DATABASE mieplan_bench"], check=True)
+def prepare_database(env: dict, postgres_name: str = "") -> None:
+    """Create (PostgreSQL) and set up a benchmark database as `make run` would; reused by later runs."""
+    if postgres_name:
+        psql = ["psql", "-h", "127.0.0.1", "-U", "postgres"]
+        query = f"SELECT 1 FROM pg_database WHERE datname='{postgres_name}'"  # noqa: S608 - our constant
+        exists = subprocess.run([*psql, "-tAc", query], check=True, capture_output=True, text=True).stdout.strip()
+        if not exists:
+            subprocess.run([*psql, "-c", f"CREATE DATABASE {postgres_name}"], check=True)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_plan", "-v0")
     manage(env, "create_demo_consultation", "-v0")
@@ -237,6 +229,50 @@ def bench_moderation_queue(env: dict) -> str:
     return f"| {int(count):,} | {median} | {worst} |"
 
 
+COPY_CARDS_SNIPPET = """
+from plan.models import InitiativePage, KPI, CardDepartment
+from wagtail.models import Page
+originals = list(InitiativePage.objects.filter(locale__language_code='ja', slug__regex=r'^[0-9-]+$'))
+copies = InitiativePage.objects.count() // len(originals)
+for k in range(copies, 100):
+    for card in originals:
+        copy = InitiativePage(title=card.title, slug=f'{card.slug}-copy{k}', number=card.number,
+                              subtitle=card.subtitle, goal=card.goal.raw_data, issues=card.issues.raw_data,
+                              overview=card.overview.raw_data, measures=card.measures.raw_data, live=True)
+        card.get_parent().add_child(instance=copy)
+        for row in card.kpis.all():
+            KPI.objects.create(page=copy, indicator=row.indicator, baseline=row.baseline, target=row.target,
+                               note=row.note, sort_order=row.sort_order)
+print(InitiativePage.objects.count())
+"""
+
+
+def search_queries() -> list[str]:
+    from urllib.parse import quote
+
+    import yaml
+
+    items = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text(encoding="utf-8"))["queries"]
+    return [quote(item["q"]) for item in items[:30]]
+
+
+def bench_search(env: dict, label: str, pages: int) -> str:
+    if pages > 41:
+        cards = int(manage(env, "shell", "-c", COPY_CARDS_SNIPPET).split()[-1])
+        manage(env, "update_index", "-v0")
+    else:
+        cards = 41
+    app = Server("mieplan_site.wsgi", env)
+    try:
+        result = wrk(app.url + "/ja/search/", 1, str(ROOT / "bench" / "search.lua"), tuple(search_queries()))
+    finally:
+        app.stop()
+    return (
+        f"| {label} | {cards:,} | 30 | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
+        f"| {result['errors']} |"
+    )
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -252,11 +288,19 @@ def main() -> None:
     started = datetime.now(ZoneInfo("Asia/Tokyo"))
     sqlite_env = base_env(f"sqlite:///{ROOT / 'db.sqlite3'}")
     page_rows = bench_pages(sqlite_env, "SQLite")
+    sqlite_4100 = base_env(f"sqlite:///{ROOT / 'var' / 'bench-4100.sqlite3'}")
+    prepare_database(sqlite_4100)
+    search_rows = [bench_search(sqlite_env, "SQLite", 41), bench_search(sqlite_4100, "SQLite", 4100)]
+    print(*search_rows, sep="\n", flush=True)
     comment_rows: list[str] = []
     queue_row = ""
     if postgres_available() and redis_available():
         pg_env = base_env(PG_URL, REDIS_URL)
-        prepare_postgres(pg_env)
+        prepare_database(pg_env, "mieplan_bench")
+        pg_4100 = base_env(PG_4100_URL, REDIS_URL)
+        prepare_database(pg_4100, "mieplan_bench_4100")
+        search_rows += [bench_search(pg_env, "PostgreSQL", 41), bench_search(pg_4100, "PostgreSQL", 4100)]
+        print(*search_rows[2:], sep="\n", flush=True)
         page_rows += bench_pages(pg_env, "PostgreSQL + Redis")
         comment_rows = bench_comments(pg_env)
         print(comment_rows[-1], flush=True)
@@ -264,10 +308,12 @@ def main() -> None:
         print(queue_row, flush=True)
     else:
         print("PostgreSQL or Redis not reachable: comment and moderation benchmarks skipped", flush=True)
-    write_report(started, page_rows, comment_rows, queue_row)
+    write_report(started, page_rows, search_rows, comment_rows, queue_row)
 
 
-def write_report(started: datetime, page_rows: list[str], comment_rows: list[str], queue_row: str) -> None:
+def write_report(
+    started: datetime, page_rows: list[str], search_rows: list[str], comment_rows: list[str], queue_row: str
+) -> None:
     lines = [
         "# Performance",
         "",
@@ -285,6 +331,17 @@ def write_report(started: datetime, page_rows: list[str], comment_rows: list[str
         *page_rows,
         "",
         "Target (issue 2): an uncached initiative page within 25 ms median at one client.",
+        "",
+        "## Search (`/ja/search/?q=…`, one client)",
+        "",
+        "The first 30 queries of `tests/search/queries.yaml` in turn, through the whole search page (query, ten "
+        "hits with snippets, template). 4,100 pages = the 41 cards and 99 copies of each, indexed.",
+        "",
+        "| database | cards | queries | req/s | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *search_rows,
+        "",
+        "Target (issue 5): median ≤ 20 ms at 4,100 pages.",
         "",
     ]
     if comment_rows:

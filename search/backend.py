@@ -57,5 +57,10 @@ class JapaneseQueryMixin:
 
 def SearchBackend(params):
     backend = database_backend(params)
-    japanese = type(f"Japanese{type(backend).__name__}", (JapaneseQueryMixin, type(backend)), {})
+    attributes = {}
+    if type(backend).__name__ == "SQLiteSearchBackend":  # FTS5; its module only imports on SQLite
+        from search.sqlite_ranking import RankedOnceSQLiteCompiler, RankedOnceSQLiteResults
+
+        attributes = {"query_compiler_class": RankedOnceSQLiteCompiler, "results_class": RankedOnceSQLiteResults}
+    japanese = type(f"Japanese{type(backend).__name__}", (JapaneseQueryMixin, type(backend)), attributes)
     return japanese(params)

@@ -1,5 +1,6 @@
 """The public search: which pages match, in what order, and what each hit shows."""
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -87,13 +88,17 @@ def page_text(page: Page) -> str:
     return ""
 
 
+@functools.cache
+def fold_char(char: str) -> str:
+    return unicodedata.normalize("NFKC", char).casefold().translate(KATAKANA_TO_HIRAGANA)
+
+
 def fold_with_positions(text: str) -> tuple[str, list[int]]:
     """The text normalised like the index (NFKC, case, kana), with each folded character's source index."""
-    folded, positions = [], []
-    for index, char in enumerate(text):
-        piece = unicodedata.normalize("NFKC", char).casefold().translate(KATAKANA_TO_HIRAGANA)
-        folded.append(piece)
-        positions.extend([index] * len(piece))
+    folded = [fold_char(char) for char in text]
+    if all(len(piece) == 1 for piece in folded):  # the usual case: one character for one
+        return "".join(folded), list(range(len(text)))
+    positions = [index for index, piece in enumerate(folded) for _ in piece]
     return "".join(folded), positions
 
 
