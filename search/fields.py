@@ -1,5 +1,6 @@
 """Search fields whose indexed value is Japanese-tokenised text (see search/japanese.py)."""
 
+from django.conf import settings
 from wagtail.search import index
 
 from search.japanese import index_text
@@ -15,14 +16,20 @@ def as_text(value) -> str:
     return str(value)
 
 
+def prepared(value) -> str:
+    """Tokenised for the database backend; left as text for OpenSearch, whose kuromoji analyser does it."""
+    text = as_text(value)
+    return index_text(text) if getattr(settings, "SEARCH_JA_TOKENISE", True) else text
+
+
 class JapaneseSearchField(index.SearchField):
     def get_value(self, obj):
-        return index_text(as_text(super().get_value(obj)))
+        return prepared(super().get_value(obj))
 
 
 class JapaneseAutocompleteField(index.AutocompleteField):
     def get_value(self, obj):
-        return index_text(as_text(super().get_value(obj)))
+        return prepared(super().get_value(obj))
 
 
 def japanese_page_search_fields(*extra) -> list:

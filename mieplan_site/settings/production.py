@@ -35,3 +35,45 @@ if _email_url:
     EMAIL_USE_SSL = _mail.scheme.endswith("+ssl")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Large deployments: OpenSearch with Japanese analysis (kuromoji) instead of the database backend.
+# Needs `pip install opensearch-py` and the analysis-kuromoji plugin; then `manage.py update_index`.
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+if OPENSEARCH_URL:
+    SEARCH_JA_TOKENISE = False  # kuromoji segments the text itself
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch2",
+            "URLS": [OPENSEARCH_URL],
+            "INDEX": os.environ.get("OPENSEARCH_INDEX", "mieplan"),
+            "TIMEOUT": 5,
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "index": {
+                        "analysis": {
+                            "analyzer": {
+                                "default": {
+                                    "type": "custom",
+                                    "tokenizer": "kuromoji_tokenizer",
+                                    "char_filter": ["icu_normalizer"],
+                                    "filter": [
+                                        "kuromoji_baseform",
+                                        "kuromoji_part_of_speech",
+                                        "cjk_width",
+                                        "ja_stop",
+                                        "kuromoji_stemmer",
+                                        "lowercase",
+                                    ],
+                                },
+                                "reading": {
+                                    "type": "custom",
+                                    "tokenizer": "kuromoji_tokenizer",
+                                    "filter": ["kuromoji_readingform", "cjk_width", "lowercase"],
+                                },
+                            }
+                        }
+                    }
+                }
+            },
+        }
+    }
