@@ -33,7 +33,9 @@ def counted_comments(consultation: ConsultationPage):
     return Comment.objects.filter(consultation=consultation, state__in=COUNTED_STATES)
 
 
-def summary(consultation: ConsultationPage) -> ResultsSummary:
+def summary(consultation: ConsultationPage, locale=None) -> ResultsSummary:
+    """Counts for the results page; card and area names in `locale` (the reader's), default the page's."""
+    locale = locale or consultation.locale
     comments = counted_comments(consultation)
     totals = comments.aggregate(
         total=Count("pk"),
@@ -45,8 +47,8 @@ def summary(consultation: ConsultationPage) -> ResultsSummary:
         .annotate(n=Count("pk"))
         .values_list("target_page__translation_key", "n")
     )
-    cards = InitiativePage.objects.filter(locale=consultation.locale).order_by("path")
-    areas = AreaPage.objects.filter(locale=consultation.locale).order_by("path")
+    cards = InitiativePage.objects.filter(locale=locale).order_by("path")
+    areas = AreaPage.objects.filter(locale=locale).order_by("path")
     by_card = [
         TargetCount(f"{card.number} {card.title}", per_page.get(card.translation_key, 0), card) for card in cards
     ]

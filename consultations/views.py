@@ -55,7 +55,11 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
         return TemplateResponse(request, "consultations/comment_form.html", context, status=400)
     try:
         submission = submit_comment(
-            consultation, target, form.cleaned_data, client_address(request), translation.get_language()
+            consultation.source_consultation,
+            target,
+            form.cleaned_data,
+            client_address(request),
+            translation.get_language(),
         )
     except SubmissionRefused as refusal:
         context["error"] = refusal.message
@@ -127,12 +131,13 @@ def status(request: HttpRequest, consultation) -> HttpResponse:
 def results(request: HttpRequest, consultation) -> HttpResponse:
     if not consultation.results_published:
         raise Http404
-    comments = results_service.published_comments(consultation)
+    source = consultation.source_consultation  # comments and topics are kept on the Japanese page
+    comments = results_service.published_comments(source)
     page_obj = Paginator(comments, 20).get_page(request.GET.get("page"))
     context = {
         "page": consultation,
-        "summary": results_service.summary(consultation),
-        "topics": results_service.topics(consultation),
+        "summary": results_service.summary(source, consultation.locale),
+        "topics": results_service.topics(source),
         "page_obj": page_obj,
     }
     return TemplateResponse(request, "consultations/results.html", context)

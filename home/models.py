@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -18,9 +20,45 @@ class BasePage(Page):
         """Ancestors below the tree root, home page first (one query)."""
         return list(self.get_ancestors().filter(depth__gt=1))
 
+    @property
+    def is_untranslated(self) -> bool:
+        """An alias of the Japanese page kept in another locale's tree until a translation exists."""
+        return self.alias_of_id is not None
+
+    def language_versions(self, request=None) -> list[dict]:
+        """This page in every language it exists in, in the order of settings.LANGUAGES (one query)."""
+        order = {code: index for index, (code, _name) in enumerate(settings.LANGUAGES)}
+        versions = []
+        for page in self.get_translations(inclusive=True).live().select_related("locale"):
+            code = page.locale.language_code
+            if code in order:
+                url = page.get_url(request)
+                versions.append(
+                    {
+                        "code": code,
+                        "name": get_language_info(code)["name_local"],
+                        "url": url,
+                        # The host the reader used; the Site record's hostname may be a placeholder.
+                        "full_url": request.build_absolute_uri(url) if request else page.get_full_url(),
+                        "current": page.pk == self.pk,
+                    }
+                )
+        return sorted(versions, key=lambda version: order[version["code"]])
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        alternates = [
+            {"lang_code": version["code"], "location": version["full_url"]}
+            for version in self.language_versions(request)
+        ]
+        for url in urls:
+            url["alternates"] = alternates
+        return urls
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumbs"] = self.breadcrumbs()
+        context["language_versions"] = self.language_versions(request)
         return context
 
 

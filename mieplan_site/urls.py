@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations import views as consultation_views
 from home import views as home_views
+from home.sitemaps import AllLanguagesSitemap
 from plan import views as plan_views
 from search import views as search_views
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
     path("opendata/kpis.json", plan_views.kpis_json, name="opendata_kpis_json"),
     path("opendata/kpis.csv", plan_views.kpis_csv, name="opendata_kpis_csv"),
     path("i18n/", include("django.conf.urls.i18n")),

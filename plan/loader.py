@@ -27,6 +27,7 @@ from plan.models import (
     InitiativePage,
     PlanPage,
 )
+from plan.translations import TranslationReport, load_translations
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "ja"
 BLOCK_ID_NAMESPACE = uuid.UUID("0d6f4a8e-5a43-4c55-9d0c-6a1f3b2f6c11")
@@ -50,10 +51,11 @@ class LoadReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    translations: TranslationReport | None = None
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or (self.translations and self.translations.translated))
 
 
 def block_id(*parts: object) -> str:
@@ -129,6 +131,7 @@ class PlanLoader:
                 number = str(card["number"])
                 direction_number = "-".join(number.split("-")[:2])
                 self.load_card(directions[direction_number], card)
+            self.report.translations = load_translations()
             if dry_run:
                 transaction.set_rollback(True)
         return self.report

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from home.models import BasePage
 from search.fields import JapaneseSearchField, japanese_page_search_fields
@@ -84,6 +84,13 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         return self.state(now) == ConsultationState.OPEN
 
     @property
+    def source_consultation(self) -> "ConsultationPage":
+        """The Japanese page: comments from every language's page are kept together on it."""
+        if self.locale_id == Locale.get_default().pk:
+            return self
+        return self.get_translation_or_none(Locale.get_default()) or self
+
+    @property
     def period_is_short(self) -> bool:
         """Shorter than the 30 days Japanese practice expects; editors are warned, not blocked."""
         return bool(self.opens_at and self.closes_at) and self.closes_at - self.opens_at < MINIMUM_PERIOD
@@ -122,7 +129,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         card = InitiativePage.objects.live().filter(pk=card_id).first()
         if not self.results_published or card is None:
             raise Http404
-        context = {"page": self, "card": card, "changes": changes_since_closing(self, card)}
+        context = {"page": self, "card": card, "changes": changes_since_closing(self.source_consultation, card)}
         return TemplateResponse(request, "consultations/changes.html", context)
 
     @path("results/opendata/<str:fmt>/", name="opendata")
@@ -131,7 +138,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
         if not self.results_published or fmt not in {"csv", "json"}:
             raise Http404
-        return exports.public_comments_response(self, fmt)
+        return exports.public_comments_response(self.source_consultation, fmt)
 
     @classmethod
     def open_consultation_under(cls, home: Page, now: datetime | None = None) -> "ConsultationPage | None":

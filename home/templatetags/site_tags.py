@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from home.models import HomePage
@@ -26,3 +27,42 @@ def contact_block(context) -> dict:
     home = locale_home(context)
     plan = PlanPage.objects.live().child_of(home).first() if home else None
     return {"plan": plan}
+
+
+# Punctuation that differs between Japanese/Chinese (full width) and the other languages.
+FULL_WIDTH_LANGUAGES = {"ja", "zh-hans"}
+
+
+def full_width() -> bool:
+    return get_language() in FULL_WIDTH_LANGUAGES
+
+
+@register.simple_tag
+def colon() -> str:
+    return "：" if full_width() else ": "
+
+
+@register.simple_tag
+def list_separator() -> str:
+    return "、" if full_width() else ", "
+
+
+@register.simple_tag
+def open_bracket() -> str:
+    return "（" if full_width() else " ("
+
+
+@register.simple_tag
+def close_bracket() -> str:
+    return "）" if full_width() else ")"
+
+
+@register.filter
+def bracketed(value) -> str:
+    return f"（{value}）" if full_width() else f"({value}) "
+
+
+@register.filter
+def subtitle(value) -> str:
+    """A card's subtitle: ～授業の改善～ in Japanese, "– Improving lessons" elsewhere."""
+    return f"～{value}～" if get_language() == "ja" else f"– {value}"

@@ -8,6 +8,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from mieplan_site.settings import register_extra_languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -96,9 +98,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Internationalisation: Japanese is the source; more locales are added to LANGUAGES only.
+# Internationalisation: Japanese is the source; the others are the largest groups of Mie's foreign residents.
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語")]
+LANGUAGES = [
+    ("ja", "日本語"),
+    ("en", "English"),
+    ("pt-br", "Português (Brasil)"),
+    ("vi", "Tiếng Việt"),
+    ("zh-hans", "简体中文"),
+    ("fil", "Filipino"),
+    ("es", "Español"),
+    ("ko", "한국어"),
+]
+# Django ships no language info for Filipino; Wagtail and {% get_language_info %} need it.
+EXTRA_LANG_INFO = {"fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}}
+register_extra_languages(EXTRA_LANG_INFO)
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
@@ -209,3 +223,14 @@ COMMENT_MODERATOR_EMAILS = [a for a in os.environ.get("COMMENT_MODERATOR_EMAILS"
 CELERY_TASK_PUBLISH_RETRY = False
 # Only behind a load balancer that sets X-Forwarded-For; otherwise clients could forge their address.
 USE_X_FORWARDED_FOR = os.environ.get("USE_X_FORWARDED_FOR", "false") == "true"
+
+# Machine translation for translators (wagtail-localize) and moderators: DeepL when a key is configured,
+# otherwise the offline memory of shipped translations (no network; tests and the demo).
+DEEPL_API_KEY = os.environ.get("DEEPL_API_KEY", "")
+if DEEPL_API_KEY:
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {"AUTH_KEY": DEEPL_API_KEY},
+    }
+else:
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "plan.machine_translation.ShippedTranslationMemory", "OPTIONS": {}}

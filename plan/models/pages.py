@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from home.models import BasePage
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
@@ -27,6 +28,13 @@ class PlanPage(BasePage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["plan.ChapterPage", "plan.AreaPage"]
     max_count_per_parent = 1
+    # Numbers and addresses are the same in every language; translators never see them.
+    override_translatable_fields = [
+        SynchronizedField("contact_postcode"),
+        SynchronizedField("contact_tel"),
+        SynchronizedField("contact_fax"),
+        SynchronizedField("contact_email"),
+    ]
 
     content_panels = [
         *Page.content_panels,
@@ -72,6 +80,7 @@ class ChapterPage(BasePage):
 
     parent_page_types = ["plan.PlanPage"]
     subpage_types: list[str] = []
+    override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("body")]
     search_fields = japanese_page_search_fields(JapaneseSearchField("body"))
@@ -99,6 +108,7 @@ class AreaPage(BasePage):
 
     parent_page_types = ["plan.PlanPage"]
     subpage_types = ["plan.DirectionPage"]
+    override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [
         *Page.content_panels,
@@ -139,6 +149,7 @@ class DirectionPage(BasePage):
 
     parent_page_types = ["plan.AreaPage"]
     subpage_types = ["plan.InitiativePage"]
+    override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("summary")]
     search_fields = japanese_page_search_fields(JapaneseSearchField("summary"))
@@ -175,6 +186,7 @@ class InitiativePage(BasePage):
 
     parent_page_types = ["plan.DirectionPage"]
     subpage_types: list[str] = []
+    override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [
         *Page.content_panels,

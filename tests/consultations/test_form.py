@@ -174,3 +174,14 @@ def test_form_page_shows_the_target_and_privacy_notice(client, consultation, car
     assert "1-1 デジタルを活用した防災対策 めざす姿" in html
     assert "個人情報の取扱い" in html
     assert 'name="website"' in html and 'tabindex="-1"' in html
+
+
+def test_comment_from_another_language_is_kept_with_the_japanese_consultation(client, consultation, comment_data):
+    from consultations.models import ConsultationPage
+
+    vietnamese = ConsultationPage.objects.get(locale__language_code="vi")
+    response = client.post(f"/vi/comments/{vietnamese.pk}/", comment_data())
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.consultation_id == consultation.pk
+    assert comment.language == "vi"

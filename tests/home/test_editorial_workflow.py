@@ -31,7 +31,7 @@ def edit_form_data(page: DirectionPage, **changes) -> dict:
 
 @pytest.fixture
 def direction(db) -> DirectionPage:
-    return DirectionPage.objects.get(number="1-1")
+    return DirectionPage.objects.get(locale__language_code="ja", number="1-1")
 
 
 def test_pr_editor_can_edit_and_submit_but_not_publish(direction, editor, approver):

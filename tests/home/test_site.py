@@ -19,7 +19,7 @@ def test_sitemap_lists_every_card(client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     body = response.content.decode()
-    for card in InitiativePage.objects.live():
+    for card in InitiativePage.objects.live():  # every language
         assert f"{card.url}</loc>" in body
 
 

@@ -20,11 +20,11 @@ def test_highlight_follows_width_and_kana_folding(client):
 
 
 def test_search_is_filtered_by_area_and_department(client, card):
-    shigoto = AreaPage.objects.get(slug="shigoto")
+    shigoto = AreaPage.objects.get(locale__language_code="ja", slug="shigoto")
     html = client.get("/ja/search/", {"q": "防災", "area": shigoto.pk}).content.decode()
     assert card("2-4-2").url in html and card("1-1").url not in html
 
-    department = Department.objects.get(name="防災対策部")
+    department = Department.objects.get(locale__language_code="ja", name="防災対策部")
     html = client.get("/ja/search/", {"q": "防災", "department": department.pk}).content.decode()
     assert card("1-1").url in html and card("2-4-2").url not in html
 

@@ -7,6 +7,7 @@ from wagtail.models import Locale
 from consultations.models import ConsultationPage
 from home.models import HomePage
 from plan.models import PlanPage
+from plan.translations import load_translations
 
 SUMMARY = (
     "<p>「みえのデジタル社会の形成に向けた戦略推進計画（仮称）」の中間案をとりまとめました。"
@@ -18,9 +19,9 @@ OTHER_CHANNELS = (
     "宛先は下記の問い合わせ先です。</p>"
 )
 PRIVACY = (
-    "<p>いただいたご意見は、計画の策定の参考にするためにのみ利用します。氏名・メールアドレスなどの個人情報は公表せず、"
-    "受付の確認と、ご意見の内容の確認のためにのみ使用します。個人情報は、結果の公表後、"
-    "定められた保存期間を過ぎたものから削除します。</p>"
+    "<p>いただいたご意見は、計画の策定の参考にするためにのみ利用します。メールアドレス・年代・お住まいは公表せず、"
+    "受付の確認と、ご意見の内容の確認のためにのみ使用します。氏名（ニックネーム）は、公表を選んだ場合に限り、"
+    "ご意見とともに公表します。個人情報は、結果の公表後、定められた保存期間を過ぎたものから削除します。</p>"
 )
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         locale = Locale.get_default()
         home = HomePage.objects.get(locale=locale)
-        if ConsultationPage.objects.child_of(home).exists():
+        if ConsultationPage.objects.filter(locale=locale).child_of(home).exists():
             self.stdout.write("A consultation exists already; nothing to do.")
             return
         now = timezone.now()
@@ -46,4 +47,5 @@ class Command(BaseCommand):
         )
         home.add_child(instance=page)
         page.save_revision(log_action=True).publish()
+        load_translations()  # the shipped translations of the consultation page, and its aliases
         self.stdout.write(self.style.SUCCESS(f"Created the open consultation at {page.url}"))

@@ -18,6 +18,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{prefix}create {label}")
         for label in report.updated:
             self.stdout.write(f"{prefix}update {label}")
+        if report.translations:
+            for label in report.translations.translated:
+                self.stdout.write(f"{prefix}translate {label}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}create {len(report.created)}, {prefix}update {len(report.updated)}, "
