@@ -243,6 +243,9 @@ for k in range(copies, 100):
         for row in card.kpis.all():
             KPI.objects.create(page=copy, indicator=row.indicator, baseline=row.baseline, target=row.target,
                                note=row.note, sort_order=row.sort_order)
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")  # fresh planner statistics after the bulk insert, as autovacuum would give
 print(InitiativePage.objects.count())
 """
 

@@ -11,6 +11,7 @@ from modelsearch.backends.database import SearchBackend as database_backend
 from modelsearch.query import And, Phrase, PlainText
 
 from search.japanese import query_words
+from search.ranking import postgres_classes, sqlite_classes
 
 
 def japanese_query(query: str):
@@ -58,9 +59,10 @@ class JapaneseQueryMixin:
 def SearchBackend(params):
     backend = database_backend(params)
     attributes = {}
-    if type(backend).__name__ == "SQLiteSearchBackend":  # FTS5; its module only imports on SQLite
-        from search.sqlite_ranking import RankedOnceSQLiteCompiler, RankedOnceSQLiteResults
-
-        attributes = {"query_compiler_class": RankedOnceSQLiteCompiler, "results_class": RankedOnceSQLiteResults}
+    # Each module imports only on its own database (they look up database-specific models).
+    classes = {"SQLiteSearchBackend": sqlite_classes, "PostgresSearchBackend": postgres_classes}
+    if type(backend).__name__ in classes:
+        compiler, results = classes[type(backend).__name__]()
+        attributes = {"query_compiler_class": compiler, "results_class": results}
     japanese = type(f"Japanese{type(backend).__name__}", (JapaneseQueryMixin, type(backend)), attributes)
     return japanese(params)

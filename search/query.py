@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Locale, Page
@@ -26,22 +27,45 @@ class Hit:
 
 
 class CardsFirst(Sequence):
-    """Matching cards (best first), then the other matching pages: residents search for initiatives."""
+    """Matching cards (best first), then the other matching pages: residents search for initiatives.
 
-    def __init__(self, cards, others) -> None:
-        self.cards = cards
-        self.others = others
+    One ranked search (search/ranking.py) is split by page type; only the pages of the slice asked for are
+    fetched.
+    """
+
+    def __init__(self, results, pages) -> None:
+        self.results = results
+        self.pages = pages
 
     @cached_property
-    def card_count(self) -> int:
-        return self.cards.count()
+    def rows(self) -> list[tuple[int, int]]:
+        compiler = self.results.query_compiler
+        rows = None
+        if hasattr(compiler, "ranked_rows"):
+            rows = compiler.ranked_rows(compiler.get_config(self.results.backend))
+        if rows is None:  # other backends, or the one-character prefix search: few results, iterate them
+            rows = [(page.pk, page.content_type_id) for page in self.results]
+        return rows
 
     @cached_property
-    def other_count(self) -> int:
-        return self.others.count() if self.others is not None else 0
+    def card_type(self) -> int:
+        return ContentType.objects.get_for_model(InitiativePage).pk
+
+    @cached_property
+    def order(self) -> list[int]:
+        cards = [pk for pk, content_type in self.rows if content_type == self.card_type]
+        return cards + [pk for pk, content_type in self.rows if content_type != self.card_type]
+
+    @property
+    def cards(self) -> list[InitiativePage]:
+        return self.fetch([pk for pk, content_type in self.rows if content_type == self.card_type])
+
+    def fetch(self, pks: list[int]) -> list[Page]:
+        found = {page.pk: page for page in self.pages.filter(pk__in=pks).specific()}
+        return [found[pk] for pk in pks if pk in found]
 
     def count(self) -> int:
-        return self.card_count + self.other_count
+        return len(self.order)
 
     def __len__(self) -> int:
         return self.count()
@@ -49,11 +73,7 @@ class CardsFirst(Sequence):
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        start, stop, _step = index.indices(len(self))
-        pages = list(self.cards[start : min(stop, self.card_count)]) if start < self.card_count else []
-        if stop > self.card_count and self.others is not None:
-            pages += list(self.others[max(start - self.card_count, 0) : stop - self.card_count])
-        return pages
+        return self.fetch(self.order[index])
 
 
 def matching_pages(query: str, locale: Locale, area: AreaPage | None = None, department_id: int | None = None):
@@ -61,15 +81,10 @@ def matching_pages(query: str, locale: Locale, area: AreaPage | None = None, dep
     pages = Page.objects.live().public().filter(locale=locale)
     if area is not None:
         pages = pages.descendant_of(area, inclusive=True)
-    cards = pages.type(InitiativePage)
-    others = pages.not_type(InitiativePage)
     if department_id is not None:
         card_ids = CardDepartment.objects.filter(department_id=department_id).values_list("page_id", flat=True)
-        cards, others = cards.filter(id__in=list(card_ids)), None
-    return CardsFirst(
-        cards.specific().search(query),
-        others.specific().search(query) if others is not None else None,
-    )
+        pages = pages.type(InitiativePage).filter(id__in=list(card_ids))
+    return CardsFirst(pages.search(query), pages)
 
 
 def page_text(page: Page) -> str:

@@ -117,7 +117,7 @@ def test_new_japanese_revision_leaves_only_the_changed_segment_to_translate():
     measures[0]["value"] = "AIを活用した、幅広い災害情報の早期収集と共有"
     japanese.measures = measures
     japanese.save_revision().publish()
-    source, _created = TranslationSource.update_or_create_from_instance(japanese)
+    TranslationSource.update_or_create_from_instance(japanese)
 
     total_after, done_after = translation.get_progress()
     assert total_after == total

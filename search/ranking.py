@@ -1,0 +1,112 @@
+"""Rank the full-text matches once per query, on both databases.
+
+The stock compilers rank inside the page query: SQLite re-runs the FTS match and BM25 in a correlated subquery
+for every matching row (a common word over 4,100 pages took 8 s), and every count or slice repeats the work.
+Here one query returns the ranked primary keys (and their page types); pages of a result page are then fetched
+by primary key. The search page lists cards first from this one ranking instead of searching twice.
+"""
+
+from django.db.models import F, Subquery
+from modelsearch.query import MatchAll, Not
+
+
+class RankedOnceMixin:
+    _ranked_rows: list[tuple[int, int]] | None = None
+
+    def can_rank_once(self, query) -> bool:
+        return self.order_by_relevance and not isinstance(query, (MatchAll, Not))
+
+    def ranked_rows(self, config) -> list[tuple[int, int]] | None:
+        """(pk, content_type_id) of every match the caller's queryset allows, best first; None: stock path."""
+        if self._ranked_rows is None:
+            self._ranked_rows = self.compute_ranked_rows(config)
+        return self._ranked_rows
+
+    def ranked_pks(self, config) -> list[int] | None:
+        rows = self.ranked_rows(config)
+        return None if rows is None else [pk for pk, _content_type in rows]
+
+    def search(self, config, start, stop, score_field=None, **kwargs):
+        # Facets (start=None) and score annotations need a queryset: leave those to the stock path.
+        ranked = self.ranked_pks(config) if score_field is None and start is not None else None
+        if ranked is None:
+            return super().search(config, start, stop, score_field=score_field, **kwargs)
+        wanted = ranked[start:stop]
+        found = {obj.pk: obj for obj in self.queryset.filter(pk__in=wanted)}
+        return [found[pk] for pk in wanted if pk in found]
+
+
+def content_types_of(queryset, pks) -> dict[int, int]:
+    has_content_type = any(f.name == "content_type" for f in queryset.model._meta.get_fields())
+    if not has_content_type:
+        return {pk: 0 for pk in queryset.filter(pk__in=pks).values_list("pk", flat=True)}
+    return dict(queryset.filter(pk__in=pks).values_list("pk", "content_type_id"))
+
+
+class RankedOnceResultsMixin:
+    def _do_count(self):
+        compiler = self.query_compiler
+        ranked = compiler.ranked_pks(compiler.get_config(self.backend)) if hasattr(compiler, "ranked_pks") else None
+        return len(ranked) if ranked is not None else super()._do_count()
+
+
+def postgres_classes():
+    from modelsearch.backends.database.postgres.postgres import (
+        PostgresSearchQueryCompiler,
+        PostgresSearchResults,
+    )
+
+    class RankedOncePostgresCompiler(RankedOnceMixin, PostgresSearchQueryCompiler):
+        def compute_ranked_rows(self, config):
+            if not self.can_rank_once(self.query):
+                return None
+            search_query = self.build_tsquery(self.query, config=config)
+            vectors = self.get_search_vectors(search_query)
+            combined = vectors[0][0]
+            for vector, _boost in vectors[1:]:
+                combined = combined._combine(vector, "||", False)
+            matches = (
+                self.queryset.annotate(_vector_=combined)
+                .filter(_vector_=search_query)
+                .annotate(_rank_=self._build_rank_expression(vectors, config))
+                .order_by(F("_rank_").desc(), "-pk")
+            )
+            fields = ["pk", "content_type_id"] if hasattr(self.queryset.model, "content_type_id") else ["pk"]
+            rows = list(matches.values_list(*fields))
+            return [(row[0], row[1] if len(row) > 1 else 0) for row in rows]
+
+    class RankedOncePostgresResults(RankedOnceResultsMixin, PostgresSearchResults):
+        pass
+
+    return RankedOncePostgresCompiler, RankedOncePostgresResults
+
+
+def sqlite_classes():
+    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+    from modelsearch.backends.database.sqlite.sqlite import (
+        SQLiteFTSIndexEntry,
+        SQLiteSearchQueryCompiler,
+        SQLiteSearchResults,
+    )
+    from modelsearch.utils import get_descendants_content_types_pks
+
+    class RankedOnceSQLiteCompiler(RankedOnceMixin, SQLiteSearchQueryCompiler):
+        def compute_ranked_rows(self, config):
+            query = normalize(self.query)
+            if not self.can_rank_once(query):
+                return None
+            match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
+            entries = SQLiteFTSIndexEntry.objects.filter(match).filter(
+                index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
+            )
+            scored = entries.annotate(score=self._build_rank_expression(self.get_search_vectors(), config))
+            ranked = [int(pk) for pk in scored.order_by("score").values_list("index_entry__object_id", flat=True)]
+            # Keep only what the caller's queryset allows (locale, live, filters): one query, FTS unranked.
+            ids = entries.values_list("index_entry__object_id", flat=True)
+            allowed = content_types_of(self.queryset, Subquery(ids))
+            return [(pk, allowed[pk]) for pk in dict.fromkeys(ranked) if pk in allowed]
+
+    class RankedOnceSQLiteResults(RankedOnceResultsMixin, SQLiteSearchResults):
+        pass
+
+    return RankedOnceSQLiteCompiler, RankedOnceSQLiteResults
