@@ -69,6 +69,22 @@ class StateHistoryPanel(Panel):
             return context
 
 
+class MachineTranslationPanel(Panel):
+    """The comment in Japanese from the configured machine translator (DeepL, or the offline memory)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "consultations/admin/machine_translation_panel.html"
+
+        def is_shown(self) -> bool:
+            return bool(self.instance.pk) and not self.instance.language.startswith("ja")
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["language"] = self.instance.language
+            context["rendering"] = services.japanese_rendering(self.instance)
+            return context
+
+
 def export_comments(request: HttpRequest, fmt: str) -> HttpResponse:
     if not request.user.has_perm("consultations.view_comment"):
         raise PermissionDenied

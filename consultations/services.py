@@ -186,3 +186,24 @@ def find_comment(receipt_number: str, email_or_secret: str) -> Comment | None:
     if comment is None or not comment.matches(email_or_secret):
         return None
     return comment
+
+
+def japanese_rendering(comment: Comment) -> str:
+    """A machine translation of a comment into Japanese for moderators ('' for Japanese or on failure)."""
+    from wagtail.models import Locale
+    from wagtail_localize.machine_translators import get_machine_translator
+    from wagtail_localize.strings import StringValue
+
+    if comment.language.split("-")[0] == "ja":
+        return ""
+    translator = get_machine_translator()
+    source = Locale(language_code=comment.language)
+    target = Locale(language_code="ja")
+    if translator is None or not translator.can_translate(source, target):
+        return ""
+    try:
+        value = StringValue.from_plaintext(comment.body)
+        return translator.translate(source, target, [value])[value].render_text()
+    except Exception:  # the translator is a remote service: a failure must not break the moderation page
+        logger.warning("machine translation of comment %s failed", comment.pk, exc_info=True)
+        return ""

@@ -47,6 +47,7 @@ class CommentViewSet(SnippetViewSet):
                             heading=gettext_lazy("受付"),
                         ),
                         FieldPanel("body"),
+                        admin_views.MachineTranslationPanel(heading=gettext_lazy("機械翻訳（日本語）")),
                         MultiFieldPanel(
                             [
                                 FieldPanel("name"),

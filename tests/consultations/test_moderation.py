@@ -225,3 +225,16 @@ def test_editors_are_warned_about_a_consultation_period_under_30_days(rf, consul
     warn_if_period_is_short(request, consultation)
     (warning,) = list(get_messages(request))
     assert "30日未満" in str(warning)
+
+
+def test_moderators_get_a_japanese_machine_rendering_of_a_foreign_language_comment(client, moderator, consultation):
+    from plan.translations import shipped_strings
+
+    english_title = shipped_strings("en")["暮らしのDX"]
+    comment = Comment.objects.create(
+        consultation=consultation, body=english_title, language="en", publication="anonymous"
+    )
+    client.force_login(moderator)
+    html = client.get(reverse("wagtailsnippets_consultations_comment:edit", args=[comment.pk])).content.decode()
+    assert "機械翻訳（日本語）" in html
+    assert '<blockquote lang="ja">暮らしのDX</blockquote>' in html  # the offline translator's memory
