@@ -7,6 +7,7 @@ queries are tokenised here the same way. Every word of the query must match, eac
 
 from functools import reduce
 
+from django.utils.translation import get_language
 from modelsearch.backends.database import SearchBackend as database_backend
 from modelsearch.query import And, Phrase, PlainText
 
@@ -16,7 +17,10 @@ from search.ranking import postgres_classes, sqlite_classes
 
 def japanese_query(query: str):
     """A query object for the backend, or None when nothing searchable is left."""
-    parts = [PlainText(words[0]) if len(words) == 1 else Phrase(" ".join(words)) for words in query_words(query)]
+    parts = [
+        PlainText(words[0]) if len(words) == 1 else Phrase(" ".join(words))
+        for words in query_words(query, get_language())
+    ]
     if not parts:
         return None
     return reduce(lambda a, b: And([a, b]), parts)
@@ -34,7 +38,7 @@ def as_text(query):
 class JapaneseQueryMixin:
     def search(self, query, model_or_queryset, fields=None, operator=None, order_by_relevance=True, **kwargs):
         if (text := as_text(query)) is not None:
-            words = query_words(text)
+            words = query_words(text, get_language())
             if len(words) == 1 and len(words[0]) == 1 and len(words[0][0]) == 1:
                 # One character cannot match a bigram: look for it as a title prefix instead (防 → 防災).
                 return super().autocomplete(words[0][0], model_or_queryset, None, "and", order_by_relevance)
@@ -49,7 +53,7 @@ class JapaneseQueryMixin:
         not only titles.
         """
         if (text := as_text(query)) is not None:
-            words = query_words(text)
+            words = query_words(text, get_language())
             if len(words) == 1 and len(words[0]) == 1 and len(words[0][0]) == 1:
                 return super().autocomplete(words[0][0], model_or_queryset, None, "and", order_by_relevance)
             return self.search(text, model_or_queryset, None, operator, order_by_relevance)

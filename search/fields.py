@@ -16,20 +16,23 @@ def as_text(value) -> str:
     return str(value)
 
 
-def prepared(value) -> str:
+def prepared(value, obj) -> str:
     """Tokenised for the database backend; left as text for OpenSearch, whose kuromoji analyser does it."""
     text = as_text(value)
-    return index_text(text) if getattr(settings, "SEARCH_JA_TOKENISE", True) else text
+    if not getattr(settings, "SEARCH_JA_TOKENISE", True):
+        return text
+    locale = getattr(obj, "locale", None) if getattr(obj, "locale_id", None) else None
+    return index_text(text, locale.language_code if locale else None)
 
 
 class JapaneseSearchField(index.SearchField):
     def get_value(self, obj):
-        return prepared(super().get_value(obj))
+        return prepared(super().get_value(obj), obj)
 
 
 class JapaneseAutocompleteField(index.AutocompleteField):
     def get_value(self, obj):
-        return prepared(super().get_value(obj))
+        return prepared(super().get_value(obj), obj)
 
 
 def japanese_page_search_fields(*extra) -> list:

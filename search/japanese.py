@@ -22,7 +22,10 @@ from django.conf import settings
 KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 # Hiragana, katakana (after folding: hiragana), the prolonged sound mark, CJK ideographs and the iteration mark.
 JAPANESE = r"\u3041-\u3096\u309d\u309e\u30fc\u3005\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"
-RUN = re.compile(rf"[{JAPANESE}]+|[0-9a-z]+")
+# A run of Japanese/Chinese characters, or a word of any other script (Latin with accents, Hangul, digits).
+RUN = re.compile(rf"[{JAPANESE}]+|(?:(?![{JAPANESE}])[^\W_])+")
+# Other locales search their own pages with their language's rules: Snowball stems where one exists.
+STEMMERS = {"en": "english", "pt-br": "portuguese", "es": "spanish"}
 
 
 def normalise(text: str) -> str:
@@ -35,12 +38,23 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def tokens(text: str) -> list[str]:
-    """Search tokens of a text that is already normalised."""
+@functools.cache
+def _stemmer(language: str):
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(STEMMERS[language])
+
+
+def tokens(text: str, language: str | None = None) -> list[str]:
+    """Search tokens of a text that is already normalised; words stemmed by `language`'s rules."""
+    stem = _stemmer(language).stemWord if language in STEMMERS else None
     out: list[str] = []
     for match in RUN.finditer(text):
         run = match.group(0)
-        out.extend(bigrams(run) if re.match(rf"[{JAPANESE}]", run) else [run])
+        if re.match(rf"[{JAPANESE}]", run):
+            out.extend(bigrams(run))
+        else:
+            out.append(stem(run) if stem else run)
     return out
 
 
@@ -67,15 +81,17 @@ def reading(text: str) -> str:
     return normalise("".join(parts))
 
 
-def index_text(text: str) -> str:
+def index_text(text: str, language: str | None = None) -> str:
     """What goes into the index for a field's text: tokens of the written form, then of its reading."""
     if not text:
         return ""
-    # Written form, then the whole reading: each is one unbroken token sequence, so a query can match either
-    # as a phrase (consecutive tokens), which is a substring match of the normalised text.
-    return " ".join(tokens(normalise(text)) + tokens(reading(text)))
+    # Written form, then the whole reading (Japanese pages only): each is one unbroken token sequence, so a
+    # query can match either as a phrase (consecutive tokens), which is a substring match of the normalised text.
+    written = tokens(normalise(text), language)
+    spoken = tokens(reading(text)) if language in (None, "ja") else []
+    return " ".join(written + spoken)
 
 
-def query_words(query: str) -> list[list[str]]:
+def query_words(query: str, language: str | None = None) -> list[list[str]]:
     """The query's words (split at spaces), each as its token sequence; empty words dropped."""
-    return [word_tokens for word in normalise(query).split() if (word_tokens := tokens(word))]
+    return [word_tokens for word in normalise(query).split() if (word_tokens := tokens(word, language))]

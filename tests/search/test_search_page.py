@@ -78,3 +78,21 @@ def test_moderators_find_comments_by_a_japanese_word(client, moderator, consulta
     url = reverse("wagtailsnippets_consultations_comment:list_results")
     html = client.get(url, {"q": "ナンバー"}).content.decode()
     assert "マイナンバーカードの普及" in html and "交通の便" not in html
+
+
+def test_english_search_uses_english_stemming_and_english_pages(client):
+    from plan.models import InitiativePage
+
+    english_card = InitiativePage.objects.get(locale__language_code="en", number="1-1")
+    assert "disasters" not in english_card.title.lower()
+    response = client.get("/en/search/", {"q": "disasters"})
+    html = response.content.decode()
+    assert english_card.url in html  # the text says "disaster"; the stem matches the plural
+    hits = [hit.page for hit in response.context["hits"]]
+    assert hits and all(page.locale.language_code == "en" for page in hits)
+
+
+def test_each_locale_searches_only_its_own_pages(client):
+    response = client.get("/vi/search/", {"q": "防災"})
+    hits = [hit.page for hit in response.context["hits"]]
+    assert hits and all(page.locale.language_code == "vi" for page in hits)
