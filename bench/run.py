@@ -158,6 +158,7 @@ def prepare_database(env: dict, postgres_name: str = "") -> None:
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_plan", "-v0")
     manage(env, "create_demo_consultation", "-v0")
+    manage(env, "update_index", "-v0")
 
 
 SHELL_SNIPPET = """
