@@ -147,7 +147,7 @@ def redis_available() -> bool:
     return subprocess.run(["redis-cli", "-n", "14", "ping"], check=False, capture_output=True).returncode == 0
 
 
-def prepare_database(env: dict, postgres_name: str = "") -> None:
+def prepare_database(env: dict, postgres_name: str = "", japanese_only: bool = False) -> None:
     """Create (PostgreSQL) and set up a benchmark database as `make run` would; reused by later runs."""
     if postgres_name:
         psql = ["psql", "-h", "127.0.0.1", "-U", "postgres"]
@@ -156,8 +156,9 @@ def prepare_database(env: dict, postgres_name: str = "") -> None:
         if not exists:
             subprocess.run([*psql, "-c", f"CREATE DATABASE {postgres_name}"], check=True)
     manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_plan", "-v0")
-    manage(env, "create_demo_consultation", "-v0")
+    manage(env, "load_plan", "-v0", *(["--japanese-only"] if japanese_only else []))
+    if not japanese_only:
+        manage(env, "create_demo_consultation", "-v0")
     manage(env, "update_index", "-v0")
 
 
@@ -293,7 +294,7 @@ def main() -> None:
     sqlite_env = base_env(f"sqlite:///{ROOT / 'db.sqlite3'}")
     page_rows = bench_pages(sqlite_env, "SQLite")
     sqlite_4100 = base_env(f"sqlite:///{ROOT / 'var' / 'bench-4100.sqlite3'}")
-    prepare_database(sqlite_4100)
+    prepare_database(sqlite_4100, japanese_only=True)
     search_rows = [bench_search(sqlite_env, "SQLite", 41), bench_search(sqlite_4100, "SQLite", 4100)]
     print(*search_rows, sep="\n", flush=True)
     comment_rows: list[str] = []
@@ -302,7 +303,7 @@ def main() -> None:
         pg_env = base_env(PG_URL, REDIS_URL)
         prepare_database(pg_env, "mieplan_bench")
         pg_4100 = base_env(PG_4100_URL, REDIS_URL)
-        prepare_database(pg_4100, "mieplan_bench_4100")
+        prepare_database(pg_4100, "mieplan_bench_4100", japanese_only=True)
         search_rows += [bench_search(pg_env, "PostgreSQL", 41), bench_search(pg_4100, "PostgreSQL", 4100)]
         print(*search_rows[2:], sep="\n", flush=True)
         page_rows += bench_pages(pg_env, "PostgreSQL + Redis")

@@ -109,7 +109,7 @@ class PlanLoader:
         with open(self.data_dir / name, encoding="utf-8") as stream:
             return yaml.safe_load(stream)
 
-    def run(self, dry_run: bool = False) -> LoadReport:
+    def run(self, dry_run: bool = False, translations: bool = True) -> LoadReport:
         plan_data = self.read("plan.yaml")
         cards = [card for name in CARD_FILES for card in self.read(name)["cards"]]
         with transaction.atomic():
@@ -131,7 +131,8 @@ class PlanLoader:
                 number = str(card["number"])
                 direction_number = "-".join(number.split("-")[:2])
                 self.load_card(directions[direction_number], card)
-            self.report.translations = load_translations()
+            if translations:
+                self.report.translations = load_translations()
             if dry_run:
                 transaction.set_rollback(True)
         return self.report

@@ -8,9 +8,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Report what would change, change nothing.")
+        parser.add_argument(
+            "--japanese-only", action="store_true", help="Skip the other locales (benchmark databases)."
+        )
 
-    def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options) -> None:
-        report = PlanLoader().run(dry_run=dry_run)
+    def handle(self, *args, dry_run: bool = False, japanese_only: bool = False, verbosity: int = 1, **options):
+        report = PlanLoader().run(dry_run=dry_run, translations=not japanese_only)
         prefix = "would " if dry_run else ""
         if verbosity == 0:
             return
