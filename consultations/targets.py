@@ -35,10 +35,6 @@ class Target:
     item: str = ""
     label: str = ""
 
-    @property
-    def is_general(self) -> bool:
-        return self.page is None
-
 
 def page_label(page: Page) -> str:
     number = getattr(page, "number", "")

@@ -14,6 +14,18 @@ from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 
+class NumberedPage:
+    """Chapters, directions and cards carry a number that starts their heading in every language."""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def toc_number(self) -> str:
+        return str(self.number)
+
+
 class PlanPage(BasePage):
     """The plan itself: its table of contents, and the contact block (問い合わせ先)."""
 
@@ -72,7 +84,7 @@ class PlanPage(BasePage):
         return roots
 
 
-class ChapterPage(BasePage):
+class ChapterPage(NumberedPage, BasePage):
     """A general chapter (総論) of the plan, e.g. 1 計画改定の趣旨."""
 
     number = models.PositiveSmallIntegerField(_("章番号"))
@@ -87,14 +99,6 @@ class ChapterPage(BasePage):
 
     class Meta:
         verbose_name = _("章")
-
-    @property
-    def heading(self) -> str:
-        return f"{self.number} {self.title}"
-
-    @property
-    def toc_number(self) -> str:
-        return str(self.number)
 
 
 class AreaPage(BasePage):
@@ -141,7 +145,7 @@ class AreaPage(BasePage):
         return context
 
 
-class DirectionPage(BasePage):
+class DirectionPage(NumberedPage, BasePage):
     """A direction (取組方向) such as 1【デジタルを活用した防災対策】, grouping its cards."""
 
     number = models.CharField(_("番号"), max_length=10, help_text=_("例：1-2"))
@@ -157,14 +161,6 @@ class DirectionPage(BasePage):
     class Meta:
         verbose_name = _("取組方向")
 
-    @property
-    def toc_number(self) -> str:
-        return self.number
-
-    @property
-    def heading(self) -> str:
-        return f"{self.number} {self.title}"
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["cards"] = (
@@ -173,7 +169,7 @@ class DirectionPage(BasePage):
         return context
 
 
-class InitiativePage(BasePage):
+class InitiativePage(NumberedPage, BasePage):
     """An initiative card (e.g. 1-2-1): its fixed sections are fields so every card stays uniform."""
 
     number = models.CharField(_("カード番号"), max_length=10, help_text=_("例：1-2-1"))
@@ -214,15 +210,6 @@ class InitiativePage(BasePage):
 
     class Meta:
         verbose_name = _("取組カード")
-
-    @property
-    def toc_number(self) -> str:
-        return self.number
-
-    @property
-    def heading(self) -> str:
-        """The card's main heading always starts with its number, in every language."""
-        return f"{self.number} {self.title}"
 
     def departments(self) -> list:
         """Lead departments in the order the document prints them (prefetch `department_links__department`)."""
