@@ -12,7 +12,8 @@ SERVE_ENV := DJANGO_SETTINGS_MODULE=mieplan_site.settings.production \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve setup test test-unit test-e2e bench worker lint format messages browser clean
+.PHONY: help run serve setup test test-unit test-e2e bench worker lint format messages browser clean \
+	deploy-tools deploy-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,7 +54,7 @@ worker: $(BIN)/.runtime ## Celery worker with beat against REDIS_URL
 browser: ## Install Debian's Chromium for the browser tests (needs root), unless it is there
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
 
-test: $(BIN)/.dev browser ## Lint, checks, migrations check and the whole test suite (incl. browser tests)
+test: $(BIN)/.dev browser deploy-tools ## Lint, checks, migrations check and the whole test suite (incl. browser tests)
 	$(BIN)/ruff check .
 	$(MANAGE) compilemessages --ignore=.venv -v0
 	DJANGO_SETTINGS_MODULE=mieplan_site.settings.test $(MANAGE) check
@@ -65,6 +66,15 @@ test-unit: $(BIN)/.dev ## The tests without the browser
 
 test-e2e: $(BIN)/.dev browser ## Only the browser tests
 	$(BIN)/pytest -m e2e
+
+deploy-tools: ## Install nginx and docker-compose (Debian; needs root) for tests/deploy, unless they are there
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx; }
+	@command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker-compose; }
+
+deploy-check: $(BIN)/.dev deploy-tools ## The deployment checks alone: deploy/smoke.py (local PostgreSQL + Redis), nginx -t, units, compose
+	MIEPLAN_DEPLOY_CHECK=1 $(BIN)/pytest -m deploy tests/deploy
 
 bench: $(BIN)/.dev var/secret_key ## Load benchmark on loopback; writes docs/PERFORMANCE.md
 	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }

@@ -28,6 +28,13 @@ PRIVACY = (
 class Command(BaseCommand):
     help = "Create the demo's open consultation on the interim draft, unless one exists."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--japanese-only",
+            action="store_true",
+            help="Skip the other locales (databases loaded with load_plan --japanese-only).",
+        )
+
     def handle(self, *args, **options) -> None:
         locale = Locale.get_default()
         home = HomePage.objects.get(locale=locale)
@@ -47,5 +54,6 @@ class Command(BaseCommand):
         )
         home.add_child(instance=page)
         page.save_revision(log_action=True).publish()
-        load_translations()  # the shipped translations of the consultation page, and its aliases
+        if not options["japanese_only"]:
+            load_translations()  # the shipped translations of the consultation page, and its aliases
         self.stdout.write(self.style.SUCCESS(f"Created the open consultation at {page.url}"))
