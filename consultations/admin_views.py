@@ -66,6 +66,7 @@ class StateHistoryPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             context["history"] = self.instance.history.select_related("changed_by") if self.instance.pk else []
+            context["purged_at"] = self.instance.personal_data_purged_at
             return context
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Comment, ConsultationPage
-from home.csv_export import csv_lines
+from home.csv_export import csv_lines, spreadsheet_text
 
 CHUNK = 2000
 
@@ -65,7 +65,8 @@ def attachment_name(stem: str, extension: str) -> str:
 
 def staff_csv_response(comments) -> StreamingHttpResponse:
     header = [label for _key, label in staff_columns()]
-    rows = (staff_row(comment) for comment in staff_queryset(comments))
+    # Residents' text must not run as a formula when staff open the file (XLSX cells are written as strings).
+    rows = ([spreadsheet_text(value) for value in staff_row(comment)] for comment in staff_queryset(comments))
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
     )
@@ -123,7 +124,9 @@ def public_comments_response(consultation: ConsultationPage, fmt: str) -> HttpRe
         body = json.dumps(list(public_records(consultation)), ensure_ascii=False, indent=1)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
-        rows = ([str(record[key]) for key in PUBLIC_FIELDS] for record in public_records(consultation))
+        rows = (
+            [spreadsheet_text(str(record[key])) for key in PUBLIC_FIELDS] for record in public_records(consultation)
+        )
         response = StreamingHttpResponse(
             (line.encode("utf-8") for line in csv_lines(PUBLIC_FIELDS, rows)), content_type="text/csv; charset=utf-8"
         )

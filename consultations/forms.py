@@ -1,5 +1,4 @@
 import time
-import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -7,21 +6,24 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import RESIDENCE_CHOICES, AgeGroup, Publication
+from home.text import has_control_characters, has_undecodable_bytes
 
 BODY_MAX_LENGTH = 4000
-ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+EMAIL_MAX_LENGTH = 254  # the column's length (RFC 5321); longer would fail in the database, not the form
 FORM_SIGNING_SALT = "consultations.comment-form"
 
 
 def reject_control_characters(value: str) -> None:
-    for char in value:
-        if char in ALLOWED_CONTROLS:
-            continue
-        if unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"}:
-            raise forms.ValidationError(
-                _("使用できない制御文字が含まれています。文章を貼り付けた場合は、入力し直してください。"),
-                code="control_character",
-            )
+    if has_control_characters(value):
+        raise forms.ValidationError(
+            _("使用できない制御文字が含まれています。文章を貼り付けた場合は、入力し直してください。"),
+            code="control_character",
+        )
+    if has_undecodable_bytes(value):
+        raise forms.ValidationError(
+            _("文字化けした文字（�）が含まれています。文章を貼り付けた場合は、入力し直してください。"),
+            code="undecodable",
+        )
 
 
 def issue_form_token() -> str:
@@ -69,6 +71,8 @@ class CommentForm(AccessibleFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("メールアドレス（任意）"),
         required=False,
+        max_length=EMAIL_MAX_LENGTH,
+        validators=[reject_control_characters],
         help_text=_("受付番号をメールで受け取りたい場合のみ入力してください。ほかの目的には使いません。"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

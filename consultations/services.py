@@ -1,8 +1,10 @@
-"""Workflows that touch several models: taking a comment, moderating it, sending its mail."""
+"""Workflows that touch several models: taking a comment, moderating it, sending its mail, purging its
+personal data once it is no longer needed."""
 
 import hashlib
 import logging
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from consultations.choices import Channel
 from consultations.models import Comment, CommentStateChange, ConsultationPage
@@ -64,6 +67,7 @@ def check_rate_limit(key: str, now: datetime) -> None:
         )
 
 
+@sensitive_variables("data")  # the resident's name and address stay out of error reports
 def submit_comment(
     consultation: ConsultationPage,
     target: Target,
@@ -207,3 +211,58 @@ def japanese_rendering(comment: Comment) -> str:
     except Exception:  # the translator is a remote service: a failure must not break the moderation page
         logger.warning("machine translation of comment %s failed", comment.pk, exc_info=True)
         return ""
+
+
+PURGE_BATCH = 1000
+PURGE_LOG_ACTION = "consultations.purge_personal_data"
+
+
+@dataclass
+class PurgeReport:
+    """What a purge did (or, in a dry run, would do): comments per consultation."""
+
+    dry_run: bool
+    consultations: list[tuple[ConsultationPage, int]] = field(default_factory=list)
+
+    @property
+    def comments(self) -> int:
+        return sum(count for _consultation, count in self.consultations)
+
+
+def purge_personal_data(retention: timedelta, now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
+    """Remove the senders' personal data from the comments of consultations whose results were published more
+    than `retention` ago (ConsultationPage.personal_data_expired). Comments already purged are left alone, so
+    running it again changes nothing."""
+    now = now or timezone.now()
+    report = PurgeReport(dry_run=dry_run)
+    for consultation in ConsultationPage.objects.filter(results_published=True).order_by("pk"):
+        if not consultation.personal_data_expired(retention, now):
+            continue
+        comments = Comment.objects.filter(consultation=consultation, personal_data_purged_at__isnull=True)
+        count = comments.count() if dry_run else purge_comments(consultation, comments, now)
+        if count:
+            report.consultations.append((consultation, count))
+    return report
+
+
+def purge_comments(consultation: ConsultationPage, comments, now: datetime) -> int:
+    salt = secrets.token_bytes(16)  # one per consultation and run: pseudonyms stay distinct, never linkable
+    purged = 0
+    with transaction.atomic():
+        ids = list(comments.select_for_update().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), PURGE_BATCH):
+            batch = list(Comment.objects.filter(pk__in=ids[start : start + PURGE_BATCH]).only("pk", "client_key"))
+            for comment in batch:
+                comment.clear_personal_data(salt, now)
+            Comment.objects.bulk_update(batch, [*Comment.PERSONAL_FIELDS, "personal_data_purged_at"])
+            purged += len(batch)
+        if purged:
+            log_purge(consultation, purged)
+    return purged
+
+
+def log_purge(consultation: ConsultationPage, count: int) -> None:
+    """One entry in the consultation page's history (Wagtail audit log): when, and how many comments."""
+    from wagtail.log_actions import log
+
+    log(instance=consultation, action=PURGE_LOG_ACTION, data={"comments": count}, user=None)

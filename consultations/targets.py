@@ -49,7 +49,8 @@ def resolve_target(page_id: str, part: str, item: str) -> Target:
     if not page_id:
         return Target(page=None, label=_("計画全体"))
     not_found = InvalidTarget(_("意見の対象が見つかりません。ページが移動したか、削除された可能性があります。"))
-    if not page_id.isdigit():
+    # ASCII digits only ("²".isdigit() is true, int() refuses it) and short (int() refuses over 4,300 digits).
+    if not (page_id.isascii() and page_id.isdigit() and len(page_id) <= 18):
         raise not_found
     found = Page.objects.filter(pk=int(page_id), live=True).select_related("content_type").first()
     if found is None or not issubclass(found.content_type.model_class(), COMMENTABLE_TYPES):

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from consultations import results as results_service
 from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
@@ -27,6 +28,8 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+# Error reports (Django's, or a tracker's) never carry what identifies the resident.
+@sensitive_post_parameters("name", "email")
 def comment(request: HttpRequest, consultation) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     context = {"page": consultation, "state": consultation.state()}
@@ -105,6 +108,7 @@ def thanks(request: HttpRequest, consultation) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters("email_or_secret")
 def status(request: HttpRequest, consultation) -> HttpResponse:
     form = StatusLookupForm(request.POST or None)
     context = {"page": consultation, "form": form}

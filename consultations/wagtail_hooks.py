@@ -2,15 +2,17 @@ from django.contrib import messages
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from consultations import admin_views
 from consultations.models import Comment, CommentStateChange, ConsultationPage, ResponseTopic
+from consultations.services import PURGE_LOG_ACTION
 
 
 class CommentViewSet(SnippetViewSet):
@@ -149,3 +151,19 @@ def record_staff_entered_comment(request, instance):
         )
         # Staff typed it in, so they know of it; a receipt still goes out if the sender gave an e-mail.
         Comment.objects.filter(pk=instance.pk).update(moderators_notified_at=timezone.now())
+
+
+@hooks.register("register_log_actions")
+def register_purge_log_action(actions) -> None:
+    # The retention purge (manage.py purge_personal_data) leaves one entry in the consultation page's history.
+    @actions.register_action(PURGE_LOG_ACTION)
+    class PersonalDataPurged(LogFormatter):
+        label = gettext_lazy("意見の個人情報の削除")
+
+        def format_message(self, log_entry) -> str:
+            count = log_entry.data.get("comments", 0)
+            return ngettext(
+                "保存期間を過ぎた%(count)d件の意見から個人情報を削除しました。",
+                "保存期間を過ぎた%(count)d件の意見から個人情報を削除しました。",
+                count,
+            ) % {"count": count}

@@ -4,6 +4,15 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (Japanese Excel also reads the
+# full-width forms): `=HYPERLINK("http://…","…")` in a comment would become a live link in a moderator's sheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_text(value: str) -> str:
+    """The value as a cell a spreadsheet shows as text: a leading apostrophe before anything formula-like."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
 
 def csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
     buffer = io.StringIO()

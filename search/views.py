@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from home.text import is_unusable
 from plan.models import AreaPage, Department
 from search import query as search_query
 
@@ -13,7 +14,8 @@ RESULTS_PER_PAGE = 10
 
 
 def int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    # ASCII digits only ("²".isdigit() is true, int() refuses it) and short (int() refuses over 4,300 digits).
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 @require_GET
@@ -37,6 +39,9 @@ def search(request: HttpRequest) -> HttpResponse:
     elif len(query) > MAX_QUERY_LENGTH:
         context["message"] = _("検索する言葉は%(limit)d文字以内で入力してください。") % {"limit": MAX_QUERY_LENGTH}
         status = 400
+    elif is_unusable(query):
+        context["message"] = _("検索する言葉に使えない文字が含まれています。入力し直してください。")
+        status = 400
     else:
         results = search_query.matching_pages(query, locale, area, department_id)
         page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -50,6 +55,8 @@ def suggest(request: HttpRequest) -> JsonResponse:
     prefix = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     if not prefix:
         return JsonResponse({"suggestions": []})
+    if is_unusable(prefix):
+        return JsonResponse({"suggestions": []}, status=400)
     cards = search_query.suggestions(prefix, Locale.get_active())
     return JsonResponse(
         {"suggestions": [{"label": f"{card.number} {card.title}", "url": card.url} for card in cards]},

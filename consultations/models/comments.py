@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -107,6 +108,10 @@ class CommentQuerySet(models.QuerySet):
 class Comment(models.Model):
     """One resident's comment on the consultation, with its exact target in the plan."""
 
+    # What identifies or reaches the sender, removed once the retention period after the results has passed.
+    # The text, target, age group, municipality, state and topic stay: the published results are made of them.
+    PERSONAL_FIELDS = ("name", "email", "client_key")
+
     consultation = models.ForeignKey(
         "consultations.ConsultationPage",
         on_delete=models.PROTECT,
@@ -158,6 +163,7 @@ class Comment(models.Model):
     client_key = models.CharField(max_length=64, editable=False, blank=True)
     receipt_mail_sent_at = models.DateTimeField(_("受付メール送信日時"), null=True, blank=True, editable=False)
     moderators_notified_at = models.DateTimeField(_("担当者への通知日時"), null=True, blank=True, editable=False)
+    personal_data_purged_at = models.DateTimeField(_("個人情報の削除日時"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -200,6 +206,19 @@ class Comment(models.Model):
         if self.email and secrets.compare_digest(self.email.casefold(), given.casefold()):
             return True
         return bool(self.secret_hash) and secrets.compare_digest(self.secret_hash, hash_secret(given))
+
+    def clear_personal_data(self, pseudonym_salt: bytes, now: datetime) -> None:
+        """Blank the PERSONAL_FIELDS (not saved here: the purge writes many comments in batches).
+
+        The results page counts commenters as distinct client keys, so the key becomes a pseudonym from a salt
+        the purge never stores: one per sender within the run, the count stays the same, and nothing leads
+        back to an address any more.
+        """
+        self.name = ""
+        self.email = ""
+        if self.client_key:
+            self.client_key = "purged:" + hashlib.sha256(pseudonym_salt + self.client_key.encode()).hexdigest()[:32]
+        self.personal_data_purged_at = now
 
     @property
     def public_name(self) -> str:

@@ -47,6 +47,8 @@ class ConsultationPage(RoutablePageMixin, BasePage):
     )
     privacy_notice = RichTextField(_("個人情報の取扱い"), features=["bold", "link", "ol", "ul"])
     results_published = models.BooleanField(_("結果を公表する"), default=False)
+    # When the switch above went on (kept across revisions): the retention period of personal data runs from it.
+    results_published_at = models.DateTimeField(_("結果の公表日時"), null=True, blank=True, editable=False)
 
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
@@ -70,6 +72,25 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("募集終了日時は募集開始日時より後にしてください。")})
 
+    def save(self, *args, **kwargs) -> None:
+        # Stamped only when the switch itself is written (a full save: publishing, not saving a draft revision).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "results_published" in update_fields:
+            if not self.results_published:
+                self.results_published_at = None
+            elif self.results_published_at is None:
+                self.results_published_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "results_published_at"}
+        super().save(*args, **kwargs)
+
+    def with_content_json(self, content: dict) -> "ConsultationPage":
+        # A revision is a snapshot of the editor's form: the publication time belongs to the live page, like
+        # Wagtail's first_published_at, or every later publish would restart the retention clock.
+        page = super().with_content_json(content)
+        page.results_published_at = self.results_published_at
+        return page
+
     def state(self, now: datetime | None = None) -> ConsultationState:
         now = now or timezone.now()
         if self.results_published:
@@ -89,6 +110,17 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         if self.locale_id == Locale.get_default().pk:
             return self
         return self.get_translation_or_none(Locale.get_default()) or self
+
+    def personal_data_expired(self, retention: timedelta, now: datetime | None = None) -> bool:
+        """Whether the commenters' personal data has been kept `retention` past the results' publication.
+
+        Without a publication time (results published before it was recorded) the closing time counts. A
+        consultation still in its period is never due, whatever its switches say.
+        """
+        now = now or timezone.now()
+        if not self.results_published or now < self.closes_at:
+            return False
+        return (self.results_published_at or self.closes_at) + retention <= now
 
     @property
     def period_is_short(self) -> bool:
