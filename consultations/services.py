@@ -16,10 +16,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
+from wagtail.models import Page
 
 from consultations.choices import Channel
 from consultations.models import Comment, CommentStateChange, ConsultationPage
 from consultations.targets import Target
+from home import pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -258,6 +260,10 @@ def purge_comments(consultation: ConsultationPage, comments, now: datetime) -> i
             purged += len(batch)
         if purged:
             log_purge(consultation, purged)
+            # bulk_update sends no save signals: purge the cached pages that showed the names ourselves.
+            shown_on = Comment.objects.filter(pk__in=ids).values("target_page")
+            targets = Page.objects.filter(pk__in=shown_on).values_list("translation_key")
+            pagecache.purge({f"results:{consultation.pk}", *(f"comments:{key}" for (key,) in targets)})
     return purged
 
 

@@ -91,9 +91,10 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
 def comment_by_id(request: HttpRequest, consultation_id: int) -> HttpResponse:
     from consultations.models import ConsultationPage
 
-    consultation = ConsultationPage.objects.live().filter(pk=consultation_id).first()
-    if consultation is None:
-        raise Http404
+    try:
+        consultation = ConsultationPage.objects.live().select_related("locale").get(pk=consultation_id)
+    except ConsultationPage.DoesNotExist:
+        raise Http404 from None
     return comment(request, consultation)
 
 

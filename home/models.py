@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from home import pagecache
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 
@@ -61,6 +62,23 @@ class BasePage(Page):
         context["language_versions"] = self.language_versions(request)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if hasattr(response, "context_data"):
+            pagecache.add_tags(request, self.cache_tags(response.context_data))
+        return response
+
+    # Page cache (home/pagecache.py): what a rendered page shows, and what publishing this page changes.
+
+    def cache_tags(self, context: dict) -> set[str]:
+        """Every page shows itself, its translations (language switcher), its ancestors (breadcrumbs), and
+        the locale's header, footer and open consultation (comment links)."""
+        tags = {f"page:{self.pk}", f"tr:{self.translation_key}", f"locale:{self.locale_id}"}
+        return tags | {f"page:{ancestor.pk}" for ancestor in context.get("breadcrumbs", [])}
+
+    def purge_tags(self) -> set[str]:
+        return {f"page:{self.pk}", f"tr:{self.translation_key}", f"search:{self.locale_id}"}
+
 
 class HomePage(BasePage):
     """The front page of one locale: the plan's name, status, philosophy and vision."""
@@ -95,6 +113,13 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("ホーム")
+
+    def cache_tags(self, context: dict) -> set[str]:
+        shown = [context["plan_page"], *context["areas"]] if context.get("plan_page") else []
+        return super().cache_tags(context) | {f"page:{page.pk}" for page in shown}
+
+    def purge_tags(self) -> set[str]:
+        return super().purge_tags() | {f"locale:{self.locale_id}"}
 
     def get_context(self, request, *args, **kwargs):
         from consultations.models import ConsultationPage

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations import views as consultation_views
+from home import health
 from home import views as home_views
 from home.sitemaps import AllLanguagesSitemap
 from plan import views as plan_views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("healthz", health.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
     path("opendata/kpis.json", plan_views.kpis_json, name="opendata_kpis_json"),
     path("opendata/kpis.csv", plan_views.kpis_csv, name="opendata_kpis_csv"),

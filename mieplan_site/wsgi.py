@@ -4,4 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mieplan_site.settings.dev")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from home.pagecache import FrontCache  # noqa: E402 - needs Django set up
+
+# Stored pages are served before Django runs (home/pagecache.py).
+application = FrontCache(django_application)

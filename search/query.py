@@ -61,7 +61,13 @@ class CardsFirst(Sequence):
         return self.fetch([pk for pk, content_type in self.rows if content_type == self.card_type])
 
     def fetch(self, pks: list[int]) -> list[Page]:
-        found = {page.pk: page for page in self.pages.filter(pk__in=pks).specific()}
+        # Cards straight from their own table (one query); any other page type through specific().
+        types = dict(self.rows)
+        cards = [pk for pk in pks if types.get(pk) == self.card_type]
+        found = {page.pk: page for page in InitiativePage.objects.filter(pk__in=cards)} if cards else {}
+        others = [pk for pk in pks if pk not in found]
+        if others:
+            found |= {page.pk: page for page in self.pages.filter(pk__in=others).specific()}
         return [found[pk] for pk in pks if pk in found]
 
     def count(self) -> int:
@@ -145,8 +151,8 @@ def snippet(text: str, query: str) -> SafeString:
     return mark_safe(prefix + "".join(html) + suffix)  # noqa: S308 - every piece of text is escaped
 
 
-def hits(pages: list[Page], query: str, locale: Locale) -> list[Hit]:
-    areas = list(AreaPage.objects.filter(locale=locale).only("title", "path", "url_path", "number"))
+def hits(pages: list[Page], query: str, areas: list[AreaPage]) -> list[Hit]:
+    """Each page with its area (from the areas the search page lists anyway) and a highlighted snippet."""
     out = []
     for page in pages:
         area = next((a for a in areas if page.path.startswith(a.path) and page.pk != a.pk), None)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from home import pagecache
 from home.text import is_unusable
 from plan.models import AreaPage, Department
 from search import query as search_query
@@ -46,7 +47,9 @@ def search(request: HttpRequest) -> HttpResponse:
         results = search_query.matching_pages(query, locale, area, department_id)
         page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context["page_obj"] = page_obj
-        context["hits"] = search_query.hits(list(page_obj.object_list), query, locale)
+        context["hits"] = search_query.hits(list(page_obj.object_list), query, areas)
+    # Results change with any page of the locale; the filters list the departments.
+    pagecache.add_tags(request, {f"search:{locale.pk}", f"locale:{locale.pk}", "departments"})
     return TemplateResponse(request, "search/search.html", context, status=status)
 
 
@@ -57,7 +60,9 @@ def suggest(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"suggestions": []})
     if is_unusable(prefix):
         return JsonResponse({"suggestions": []}, status=400)
-    cards = search_query.suggestions(prefix, Locale.get_active())
+    locale = Locale.get_active()
+    cards = search_query.suggestions(prefix, locale)
+    pagecache.add_tags(request, {f"search:{locale.pk}"})
     return JsonResponse(
         {"suggestions": [{"label": f"{card.number} {card.title}", "url": card.url} for card in cards]},
         json_dumps_params={"ensure_ascii": False},

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
 
 from consultations.choices import (
     RESIDENCE_CHOICES,
@@ -86,6 +87,9 @@ class ResponseTopic(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def purge_tags(self) -> set[str]:
+        return {f"results:{self.consultation_id}"}
 
 
 class CommentQuerySet(models.QuerySet):
@@ -188,6 +192,23 @@ class Comment(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.fingerprint = fingerprint(self.body)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment.loaded_state = comment.__dict__.get("state")  # to tell when a change reaches public pages
+        return comment
+
+    def purge_tags(self) -> set[str]:
+        """Pages to purge after a save: only when the comment is or was public (new arrivals are not)."""
+        published = CommentState.PUBLISHED
+        if published not in (self.state, getattr(self, "loaded_state", None)):
+            return set()
+        tags = {f"results:{self.consultation_id}"}
+        if self.target_page_id:
+            target_key = Page.objects.filter(pk=self.target_page_id).values_list("translation_key", flat=True).first()
+            tags.add(f"comments:{target_key}")
+        return tags
 
     @property
     def short_body(self) -> str:

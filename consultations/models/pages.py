@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 
+from home import pagecache
 from home.models import BasePage
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
@@ -107,7 +109,8 @@ class ConsultationPage(RoutablePageMixin, BasePage):
     @property
     def source_consultation(self) -> "ConsultationPage":
         """The Japanese page: comments from every language's page are kept together on it."""
-        if self.locale_id == Locale.get_default().pk:
+        # Compare the language, not Locale.get_default() (a query on every comment).
+        if self.locale.language_code == settings.LANGUAGE_CODE:
             return self
         return self.get_translation_or_none(Locale.get_default()) or self
 
@@ -126,6 +129,22 @@ class ConsultationPage(RoutablePageMixin, BasePage):
     def period_is_short(self) -> bool:
         """Shorter than the 30 days Japanese practice expects; editors are warned, not blocked."""
         return bool(self.opens_at and self.closes_at) and self.closes_at - self.opens_at < MINIMUM_PERIOD
+
+    # Page cache: the page and its results are public; the form, receipt and status never are (CSRF,
+    # personal data), so only these routes are tagged (home/pagecache.py stores only tagged responses).
+    CACHED_ROUTES = ("index_route", "results_view", "opendata_view")
+
+    def serve(self, request, view=None, args=None, kwargs=None):
+        response = super().serve(request, view, args, kwargs)
+        if getattr(view, "__name__", "index_route") in self.CACHED_ROUTES and response.status_code == 200:
+            pagecache.add_tags(request, self.cache_tags(getattr(response, "context_data", None) or {}))
+        return response
+
+    def cache_tags(self, context: dict) -> set[str]:
+        return super().cache_tags(context) | {f"results:{self.source_consultation.pk}"}
+
+    def purge_tags(self) -> set[str]:
+        return super().purge_tags() | {f"locale:{self.locale_id}", f"results:{self.source_consultation.pk}"}
 
     # Routes: the form, the receipt, the status look-up and the results live under the page's URL.
 

@@ -1,6 +1,5 @@
 from django import template
 from django.utils.translation import get_language
-from wagtail.models import Locale
 
 from home.models import HomePage
 
@@ -14,7 +13,7 @@ def locale_home(context) -> HomePage | None:
     cached = getattr(request, "_mieplan_home", None) if request else None
     if cached is not None:
         return cached
-    home = HomePage.objects.live().filter(locale=Locale.get_active()).first()
+    home = HomePage.objects.live().filter(locale__language_code=get_language()).first()
     if request is not None:
         request._mieplan_home = home
     return home

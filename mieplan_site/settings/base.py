@@ -47,18 +47,26 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Sign-in hardening (docs/SECURITY.md): lockout after failed attempts, TOTP second factor for staff.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
+    "home.pagecache.PageCacheMiddleware",  # outermost: it must see the cookies every other layer set
     "django.middleware.security.SecurityMiddleware",
+    "home.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy: outermost, so redirects get them too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "home.health.DatabaseUnavailableMiddleware",  # 503 "try again" in the reader's language, not a 500
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page (429)
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -143,12 +151,27 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mieplan",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        # Whole pages for anonymous readers (home/pagecache.py): shared by every app server, so a purge on
+        # publish reaches them all.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "mieplan",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -213,6 +236,15 @@ LOGGING = {
     },
 }
 
+# Full-page cache for anonymous readers (home/pagecache.py); 0 turns it off. Purged on publish, so the TTL
+# only bounds what nothing purges (e.g. a cache that missed a purge while unreachable).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_ALIAS = "pages"
+FRONTEND_CACHE_SECONDS = 60  # production.py: how long a CDN in front may keep a page (when one is configured)
+# Each process also keeps what it just served for this long (0 turns it off): a purge reaches the other
+# processes within it. Issue 6 asks for new text within 1 s of publishing.
+PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "0.5"))
+
 # Consultation
 COMMENT_RATE_LIMIT = int(os.environ.get("COMMENT_RATE_LIMIT", "5"))
 COMMENT_RATE_WINDOW_SECONDS = int(os.environ.get("COMMENT_RATE_WINDOW_SECONDS", "600"))
@@ -234,3 +266,38 @@ if DEEPL_API_KEY:
     }
 else:
     WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "plan.machine_translation.ShippedTranslationMemory", "OPTIONS": {}}
+
+# Security hardening (docs/SECURITY.md) ----------------------------------------------------------------------
+# CSP and Permissions-Policy come from home.security.SecurityHeadersMiddleware; Django's SecurityMiddleware sends
+# this one (its default, stated so a reader of the settings sees it).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Gravatar would send a hash of each editor's address to a third party, and the CSP would block the image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin's release check calls a third-party server, which the admin CSP does not allow; requirements.txt
+# is where upgrades are tracked.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Sign-in throttling (django-axes): 5 failures for one user name from one address lock that pair for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "home.signin.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["otp_token"]
+# The same client address as the comment rate limit: the last X-Forwarded-For entry when USE_X_FORWARDED_FOR
+# (the one our load balancer appended), else REMOTE_ADDR. ipware's default picks the first routable entry,
+# which the client itself can forge.
+AXES_CLIENT_IP_CALLABLE = "consultations.views.client_address"
+
+# Two-factor sign-in for staff (home/signin.py): "off", "optional" (asked of users with a device) or "required".
+STAFF_TWO_FACTOR = "optional"
+WAGTAILADMIN_USER_LOGIN_FORM = "home.signin.StaffLoginForm"
+OTP_TOTP_ISSUER = "Mie digital plan"
+
+# Uploads in the admin: no SVG or HTML (they can carry script), and bounded sizes.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

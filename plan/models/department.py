@@ -20,3 +20,6 @@ class Department(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def purge_tags(self) -> set[str]:
+        return {f"dept:{self.translation_key}", "departments", "kpis"}

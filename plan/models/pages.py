@@ -73,6 +73,17 @@ class PlanPage(BasePage):
         context["toc"] = self.table_of_contents()
         return context
 
+    def cache_tags(self, context: dict) -> set[str]:
+        def walk(nodes: list[dict]):
+            for node in nodes:
+                yield node["page"]
+                yield from walk(node["children"])
+
+        return super().cache_tags(context) | {f"page:{page.pk}" for page in walk(context.get("toc", []))}
+
+    def purge_tags(self) -> set[str]:
+        return super().purge_tags() | {f"locale:{self.locale_id}"}  # the footer shows the plan's contact block
+
     def table_of_contents(self) -> list[dict]:
         """Chapters, areas, directions and cards in one query, nested for the template."""
         pages = list(Page.objects.live().public().descendant_of(self).filter(depth__lte=self.depth + 3).specific())
@@ -82,6 +93,16 @@ class PlanPage(BasePage):
             parent = nodes.get(page.path[: -Page.steplen])
             (parent["children"] if parent else roots).append(nodes[page.path])
         return roots
+
+
+def shown_tags(pages) -> set[str]:
+    """Tags for pages listed on another page (title, number, departments): cards on an area page etc."""
+    tags = set()
+    for page in pages:
+        tags.add(f"page:{page.pk}")
+        if isinstance(page, InitiativePage):
+            tags |= {f"dept:{department.translation_key}" for department in page.departments()}
+    return tags
 
 
 class ChapterPage(NumberedPage, BasePage):
@@ -144,6 +165,10 @@ class AreaPage(BasePage):
         context["directions"] = [(direction, by_direction.get(direction.path, [])) for direction in directions]
         return context
 
+    def cache_tags(self, context: dict) -> set[str]:
+        shown = [page for direction, cards in context.get("directions", []) for page in (direction, *cards)]
+        return super().cache_tags(context) | shown_tags(shown)
+
 
 class DirectionPage(NumberedPage, BasePage):
     """A direction (取組方向) such as 1【デジタルを活用した防災対策】, grouping its cards."""
@@ -167,6 +192,9 @@ class DirectionPage(NumberedPage, BasePage):
             InitiativePage.objects.live().public().child_of(self).prefetch_related("department_links__department")
         )
         return context
+
+    def cache_tags(self, context: dict) -> set[str]:
+        return super().cache_tags(context) | shown_tags(context.get("cards", []))
 
 
 class InitiativePage(NumberedPage, BasePage):
@@ -240,6 +268,18 @@ class InitiativePage(NumberedPage, BasePage):
         context["previous_card"] = cards[position - 1] if position > 0 else None
         context["next_card"] = cards[position + 1] if position + 1 < len(cards) else None
         return context
+
+    def cache_tags(self, context: dict) -> set[str]:
+        neighbours = [context.get("previous_card"), context.get("next_card")]
+        reposted = [row.repost_of.page for row in context.get("kpi_rows", []) if row.repost_of_id]
+        tags = {f"page:{page.pk}" for page in (*neighbours, *reposted) if page is not None}
+        tags |= {f"dept:{department.translation_key}" for department in self.departments()}
+        # Published comments are listed under the card, whatever language they were written in.
+        tags.add(f"comments:{self.translation_key}")
+        return super().cache_tags(context) | tags
+
+    def purge_tags(self) -> set[str]:
+        return super().purge_tags() | {"kpis"}
 
 
 class CardDepartment(Orderable):
