@@ -12,7 +12,7 @@ SERVE_ENV := DJANGO_SETTINGS_MODULE=mieplan_site.settings.production \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve setup test test-unit test-e2e bench worker lint format messages browser clean \
+.PHONY: help run serve setup test test-unit test-e2e bench worker lint format messages browser clean audit \
 	deploy-tools deploy-check
 
 help: ## List the targets
@@ -81,6 +81,9 @@ bench: $(BIN)/.dev var/secret_key ## Load benchmark on loopback; writes docs/PER
 	$(MAKE) setup
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input -v0
 	$(BIN)/python bench/run.py
+
+audit: $(BIN)/.dev ## Dependency audit (pip-audit over requirements.txt): fails on a known vulnerability
+	$(BIN)/python deploy/audit.py
 
 lint: $(BIN)/.dev ## ruff and djhtml in check mode
 	$(BIN)/ruff check .
