@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -113,6 +113,17 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("ホーム")
+
+    @classmethod
+    def for_language(cls, language_code: str) -> "HomePage | None":
+        return cls.objects.live().filter(locale__language_code=language_code).select_related("locale").first()
+
+    @classmethod
+    def for_request(cls, request) -> "HomePage | None":
+        """The home page of the request's language, looked up once per request (its locale comes with it)."""
+        if not hasattr(request, "_mieplan_home"):
+            request._mieplan_home = cls.for_language(get_language())
+        return request._mieplan_home
 
     def cache_tags(self, context: dict) -> set[str]:
         shown = [context["plan_page"], *context["areas"]] if context.get("plan_page") else []

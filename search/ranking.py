@@ -6,7 +6,9 @@ Here one query returns the ranked primary keys (and their page types); pages of 
 by primary key. The search page lists cards first from this one ranking instead of searching twice.
 """
 
-from django.db.models import F, Subquery
+from django.db import models
+from django.db.models import F, Q, Subquery
+from django.db.models.functions import Cast
 from modelsearch.query import MatchAll, Not
 
 
@@ -50,30 +52,38 @@ class RankedOnceResultsMixin:
         return len(ranked) if ranked is not None else super()._do_count()
 
 
+def _object_in_allowed(queryset) -> Q:
+    return Q(ranked_object__in=queryset.values("pk"))
+
+
 def postgres_classes():
     from modelsearch.backends.database.postgres.postgres import (
+        IndexEntry,
         PostgresSearchQueryCompiler,
         PostgresSearchResults,
     )
+    from modelsearch.utils import get_descendants_content_types_pks
 
     class RankedOncePostgresCompiler(RankedOnceMixin, PostgresSearchQueryCompiler):
         def compute_ranked_rows(self, config):
-            if not self.can_rank_once(self.query):
+            if not self.can_rank_once(self.query) or self.fields is not None:
+                return None
+            if not isinstance(self.queryset.model._meta.pk, models.AutoField | models.BigAutoField):
                 return None
             search_query = self.build_tsquery(self.query, config=config)
-            vectors = self.get_search_vectors(search_query)
-            combined = vectors[0][0]
-            for vector, _boost in vectors[1:]:
-                combined = combined._combine(vector, "||", False)
-            matches = (
-                self.queryset.annotate(_vector_=combined)
+            # From the index entries, joined to the allowed objects on the integer key: the stock join casts
+            # every page id to text (a seq scan of all pages with a cast per row) before it can match.
+            vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
+            entries = (
+                IndexEntry.objects.filter(content_type_id__in=get_descendants_content_types_pks(self.queryset.model))
+                .annotate(_vector_=F("title")._combine(F("body"), "||", False))
                 .filter(_vector_=search_query)
+                .annotate(ranked_object=Cast("object_id", models.BigIntegerField()))
+                .filter(_object_in_allowed(self.queryset))
                 .annotate(_rank_=self._build_rank_expression(vectors, config))
-                .order_by(F("_rank_").desc(), "-pk")
+                .order_by(F("_rank_").desc(), F("ranked_object").desc())
             )
-            fields = ["pk", "content_type_id"] if hasattr(self.queryset.model, "content_type_id") else ["pk"]
-            rows = list(matches.values_list(*fields))
-            return [(row[0], row[1] if len(row) > 1 else 0) for row in rows]
+            return list(entries.values_list("ranked_object", "content_type_id"))
 
     class RankedOncePostgresResults(RankedOnceResultsMixin, PostgresSearchResults):
         pass

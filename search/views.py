@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
 from home import pagecache
+from home.models import HomePage
 from home.text import is_unusable
 from plan.models import AreaPage, Department
 from search import query as search_query
@@ -22,7 +23,8 @@ def int_or_none(value: str) -> int | None:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    locale = Locale.get_active()
+    home = HomePage.for_request(request)
+    locale = home.locale if home else Locale.get_active()
     areas = list(AreaPage.objects.live().filter(locale=locale))
     departments = list(Department.objects.filter(locale=locale))
     area = next((a for a in areas if a.pk == int_or_none(request.GET.get("area", ""))), None)

@@ -8,15 +8,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def locale_home(context) -> HomePage | None:
-    """The home page of the reader's locale, cached on the request (header and footer both use it)."""
+    """The home page of the reader's locale (header and footer both use it)."""
     request = context.get("request")
-    cached = getattr(request, "_mieplan_home", None) if request else None
-    if cached is not None:
-        return cached
-    home = HomePage.objects.live().filter(locale__language_code=get_language()).first()
-    if request is not None:
-        request._mieplan_home = home
-    return home
+    return HomePage.for_request(request) if request is not None else HomePage.for_language(get_language())
 
 
 @register.inclusion_tag("components/contact.html", takes_context=True)

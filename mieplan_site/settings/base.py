@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "home.sites.CachedSiteMiddleware",  # Wagtail's Site lookup: one query per request otherwise
     "home.health.DatabaseUnavailableMiddleware",  # 503 "try again" in the reader's language, not a 500
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,7 +148,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # While Redis is down it acts as an empty cache: Wagtail reads it on nearly every request.
+            "BACKEND": "home.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mieplan",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -235,6 +237,9 @@ LOGGING = {
         "modelsearch": {"level": "WARNING"},
     },
 }
+
+# How long each process keeps the Site record for a host (home/sites.py); 0: look it up per request.
+SITE_CACHE_SECONDS = float(os.environ.get("SITE_CACHE_SECONDS", "30"))
 
 # Full-page cache for anonymous readers (home/pagecache.py); 0 turns it off. Purged on publish, so the TTL
 # only bounds what nothing purges (e.g. a cache that missed a purge while unreachable).

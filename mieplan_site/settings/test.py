@@ -13,3 +13,5 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
+# Tests roll back Site edits without signals: a process-wide Site cache would outlive them (tests/home turn it on).
+SITE_CACHE_SECONDS = 0

@@ -93,3 +93,13 @@ def test_try_again_page_is_in_the_readers_language(client):
     assert response.status_code == 503
     assert 'lang="en"' in response.content.decode()
     assert "try again" in response.content.decode().lower()
+
+
+def test_site_cache_falls_through_to_the_503_page_when_the_database_is_gone(client, settings):
+    from home import sites
+
+    settings.SITE_CACHE_SECONDS = 30
+    sites._sites.clear()
+    with database_down():
+        response = client.get("/ja/")
+    assert response.status_code == 503
