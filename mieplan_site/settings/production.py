@@ -43,7 +43,7 @@ if _email_url:
     EMAIL_USE_TLS = _mail.scheme.endswith("+tls")
     EMAIL_USE_SSL = _mail.scheme.endswith("+ssl")
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "home.mail.SubjectOnlyLogBackend"  # never the addresses or the text in the log
 
 # Large deployments: OpenSearch with Japanese analysis (kuromoji) instead of the database backend.
 # Needs `pip install opensearch-py` and the analysis-kuromoji plugin; then `manage.py update_index`.
