@@ -293,6 +293,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "home.signin.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["otp_token"]
+# No permanent log of every staff sign-in (address, browser): the audit log records what staff did.
+AXES_DISABLE_ACCESS_LOG = True
 # The same client address as the comment rate limit: the last X-Forwarded-For entry when USE_X_FORWARDED_FOR
 # (the one our load balancer appended), else REMOTE_ADDR. ipware's default picks the first routable entry,
 # which the client itself can forge.
