@@ -13,7 +13,7 @@ SERVE_ENV := DJANGO_SETTINGS_MODULE=mieplan_site.settings.production \
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve setup test test-unit test-e2e bench worker lint format messages browser clean audit \
-	deploy-tools deploy-check
+	deploy-tools deploy-check faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ deploy-tools: ## Install nginx and docker-compose (Debian; needs root) for tests
 
 deploy-check: $(BIN)/.dev deploy-tools ## The deployment checks alone: deploy/smoke.py (local PostgreSQL + Redis), nginx -t, units, compose
 	MIEPLAN_DEPLOY_CHECK=1 $(BIN)/pytest -m deploy tests/deploy
+
+faults: $(BIN)/.dev ## Fault tests alone: Redis killed and PostgreSQL restarted under comment load
+	MIEPLAN_FAULTS=1 $(BIN)/pytest -m faults tests/faults
 
 bench: $(BIN)/.dev var/secret_key ## Load benchmark on loopback; writes docs/PERFORMANCE.md
 	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }

@@ -169,12 +169,13 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Client:
-    """A browser through the load balancer: TLS checked against the check's own certificate, cookies kept."""
+    """A browser through the load balancer: TLS checked against the check's own certificate, cookies kept.
+    Without `cafile` it talks plain HTTP to an app server directly (tests/faults)."""
 
-    def __init__(self, base: str, cafile: Path) -> None:
+    def __init__(self, base: str, cafile: Path | None = None) -> None:
         self.base = base
         self.cookies = http.cookiejar.CookieJar()
-        context = ssl.create_default_context(cafile=str(cafile))
+        context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPSHandler(context=context),
             urllib.request.HTTPCookieProcessor(self.cookies),
@@ -199,6 +200,26 @@ def run(command: list[str], env: dict[str, str], what: str, timeout: float = 180
         raise SmokeFailure(f"{what} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     log(f"{what}: ok in {time.monotonic() - started:.1f}s")
     return result.stdout
+
+
+def prepare_site(env: dict[str, str]) -> None:
+    """An empty database made ready to serve: migrated, the Japanese plan and the demo consultation loaded, with
+    the static files collected meanwhile (production settings need their manifest). tests/faults uses it too."""
+    collect = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env, "migrate")
+    run([sys.executable, "manage.py", "load_plan", "--japanese-only", "-v0"], env, "load_plan --japanese-only")
+    run(
+        [sys.executable, "manage.py", "create_demo_consultation", "--japanese-only", "-v0"],
+        env,
+        "create_demo_consultation --japanese-only",
+    )
+    check(collect.wait(timeout=120) == 0, f"collectstatic failed: {collect.stdout.read().decode()[-2000:]}")
 
 
 def render_nginx(directory: Path, values: dict[str, str]) -> Path:
@@ -336,21 +357,7 @@ def main() -> int:
         )
         processes.start("s3", [tools["moto_server"], "-H", "127.0.0.1", "-p", str(ports["s3"])], env)
 
-        collect = subprocess.Popen(
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env, "migrate")
-        run([sys.executable, "manage.py", "load_plan", "--japanese-only", "-v0"], env, "load_plan --japanese-only")
-        run(
-            [sys.executable, "manage.py", "create_demo_consultation", "--japanese-only", "-v0"],
-            env,
-            "create_demo_consultation --japanese-only",
-        )
-        check(collect.wait(timeout=120) == 0, f"collectstatic failed: {collect.stdout.read().decode()[-2000:]}")
+        prepare_site(env)
 
         import boto3
 
