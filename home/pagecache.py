@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -99,7 +99,10 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         tags = getattr(request, "page_cache_tags", None)
         if tags and enabled() and self.storable(request, response):
-            ttl = seconds_until_next_change()
+            try:
+                ttl = seconds_until_next_change()
+            except DatabaseError:  # the database went away after the page rendered: serve it, don't store it
+                ttl = 0
             if ttl > 0:
                 response[TAGS_HEADER] = " ".join(sorted(tags))
                 response[TTL_HEADER] = str(ttl)
