@@ -50,7 +50,7 @@ def test_healthz_is_503_when_the_database_is_gone(client):
 
 @override_settings(
     CACHES={
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": UNREACHABLE_REDIS},
+        "default": {"BACKEND": "home.cache.FailSoftRedisCache", "LOCATION": UNREACHABLE_REDIS},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 )
