@@ -255,6 +255,7 @@ def prepare_database(env: dict, postgres_name: str = "", japanese_only: bool = F
     if not japanese_only:
         manage(env, "create_demo_consultation", "-v0")
     manage(env, "update_index", "-v0")
+    manage(env, "shell", "-c", SETTLE_SNIPPET)
 
 
 SHELL_SNIPPET = """

@@ -20,6 +20,7 @@ from wagtail.models import Page
 
 from consultations.choices import Channel
 from consultations.models import Comment, CommentStateChange, ConsultationPage
+from consultations.models.comments import fingerprint
 from consultations.targets import Target
 from home import pagecache
 
@@ -86,8 +87,14 @@ def submit_comment(
     check_rate_limit(key, now)
 
     duplicate = (
+        # The fingerprint (indexed with the consultation) narrows it to the same text first: one address may
+        # have sent many comments (a shared office or school network), and each would otherwise be compared.
         Comment.objects.filter(
-            consultation=consultation, client_key=key, body=data["body"], submitted_at__gte=now - DUPLICATE_WINDOW
+            consultation=consultation,
+            fingerprint=fingerprint(data["body"]),
+            client_key=key,
+            body=data["body"],
+            submitted_at__gte=now - DUPLICATE_WINDOW,
         )
         .order_by("submitted_at")
         .first()
