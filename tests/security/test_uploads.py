@@ -5,12 +5,11 @@ import zlib
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Collection, GroupCollectionPermission
+from wagtail.models import Collection
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +38,6 @@ def png(width: int = 4, height: int = 4, padding: int = 0) -> bytes:
 @pytest.fixture
 def editor_client(client, editor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # nothing lands in the working tree, even if a check fails
-    # Wagtail grants image and document rights per collection (GroupCollectionPermission), which the editorial
-    # roles migration does not create yet; grant them here as an administrator would under Settings → Groups.
-    root = Collection.get_first_root_node()
-    for codename in ("add_image", "choose_image", "add_document", "choose_document"):
-        for group in editor.groups.all():
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root, permission=Permission.objects.get(codename=codename)
-            )
     client.force_login(editor)
     return client
 
@@ -121,3 +112,11 @@ def test_oversize_document_is_refused(editor_client):
     response = upload_document(editor_client, "huge.pdf", b"%PDF-1.4\n" + b"0" * limit, "application/pdf")
     assert filesizeformat(limit) in form_errors(response)
     assert not Document.objects.filter(title="huge.pdf").exists()
+
+
+def test_pr_editor_can_upload_a_figure_out_of_the_box(editor_client, tmp_path):
+    """The editorial roles migration grants image rights on the root collection (Wagtail checks them there)."""
+    assert editor_client.get("/admin/images/add/").status_code == 200
+    response = upload_image(editor_client, "figure.png", png(), "image/png")
+    assert response.status_code == 302  # to the image listing: stored
+    assert Image.objects.filter(title="figure.png").exists()
