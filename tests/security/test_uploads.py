@@ -42,26 +42,24 @@ def editor_client(client, editor, settings, tmp_path):
     return client
 
 
-def upload_image(client, name: str, content: bytes, content_type: str):
+def upload(client, kind: str, name: str, content: bytes, content_type: str):
+    """Post a file to the admin's image or document upload form (`kind`: "images" or "documents")."""
     return client.post(
-        "/admin/images/add/",
+        f"/admin/{kind}/add/",
         {
             "title": name,
             "file": SimpleUploadedFile(name, content, content_type),
             "collection": Collection.get_first_root_node().pk,
         },
     )
+
+
+def upload_image(client, name: str, content: bytes, content_type: str):
+    return upload(client, "images", name, content, content_type)
 
 
 def upload_document(client, name: str, content: bytes, content_type: str):
-    return client.post(
-        "/admin/documents/add/",
-        {
-            "title": name,
-            "file": SimpleUploadedFile(name, content, content_type),
-            "collection": Collection.get_first_root_node().pk,
-        },
-    )
+    return upload(client, "documents", name, content, content_type)
 
 
 def form_errors(response) -> str:
