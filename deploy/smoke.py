@@ -330,7 +330,7 @@ def main() -> int:
             "REDIS_URL": redis_url,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{ports['https']}",
-            "WAGTAILADMIN_BASE_URL": f"https://127.0.0.1:{ports['https']}",
+            "PUBLIC_ORIGIN": f"https://127.0.0.1:{ports['https']}",
             "USE_X_FORWARDED_FOR": "true",
             "COMMENT_MODERATOR_EMAILS": "moderators@example.jp",
             "LOG_LEVEL": "WARNING",

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from home.origin import public_url
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,8 +33,7 @@ def purge_tags(tags: Iterable[str]) -> None:
     batch = PurgeBatch()
     batch.add_pages([*related, *ancestors])
     if "kpis" in tags:
-        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        batch.add_urls([base + reverse("opendata_kpis_json"), base + reverse("opendata_kpis_csv")])
+        batch.add_urls([public_url(reverse("opendata_kpis_json")), public_url(reverse("opendata_kpis_csv"))])
     try:
         batch.purge()
     except Exception:  # the CDN's API is remote: a failed purge must not fail the publish

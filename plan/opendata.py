@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from wagtail.models import Locale
 
 from home.csv_export import csv_lines
+from home.origin import public_url
 from plan.models import KPI
 
 FIELDS = [
@@ -51,7 +52,7 @@ def kpi_records(request: HttpRequest) -> list[dict]:
                 "target_label": shown.target_label,
                 "target": target_text(shown),
                 "note": shown.note,
-                "url": request.build_absolute_uri(card.get_url(request)),
+                "url": public_url(card.get_url(request)),
             }
         )
     return records

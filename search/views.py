@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
 from home import pagecache
+from home.languages import view_language_versions
 from home.models import HomePage
 from home.text import is_unusable
 from plan.models import AreaPage, Department
@@ -35,6 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "departments": departments,
         "selected_area": area,
         "selected_department": department_id,
+        "language_versions": view_language_versions(request, keep=("q",)),
     }
     status = 200
     if not query:

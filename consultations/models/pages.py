@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from wagtail.models import Locale, Page
 
 from home import pagecache
 from home.models import BasePage
+from home.summaries import plain_text
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 # Japanese administrative practice (行政手続法 第39条) asks for at least 30 days of consultation.
@@ -68,6 +70,9 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("意見募集")
+
+    def description_text(self) -> str:
+        return plain_text(self.summary)
 
     def clean(self) -> None:
         super().clean()
@@ -136,6 +141,9 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     def serve(self, request, view=None, args=None, kwargs=None):
         response = super().serve(request, view, args, kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and "language_versions" not in context:
+            context["language_versions"] = self.language_versions(request, self.route_suffix(request, context))
         if getattr(view, "__name__", "index_route") in self.CACHED_ROUTES and response.status_code == 200:
             pagecache.add_tags(request, self.cache_tags(getattr(response, "context_data", None) or {}))
         return response
@@ -145,6 +153,19 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     def purge_tags(self) -> set[str]:
         return super().purge_tags() | {f"locale:{self.locale_id}", f"results:{self.source_consultation.pk}"}
+
+    def route_suffix(self, request: HttpRequest, context: dict) -> Callable[[Page], str]:
+        """For the language switcher of a route: the same route in another language, on the same card part."""
+        route = request.path[len(self.get_url(request)) :]
+        target, card = context.get("target"), context.get("card")
+        if route.startswith("thanks/"):
+            return lambda page: ""  # the receipt is shown once; the other language gets the consultation page
+        if target is not None:
+            return lambda page: route + target.query_in(page.locale)
+        if card is not None:
+            return lambda page: f"results/changes/{(card.get_translation_or_none(page.locale) or card).pk}/"
+        query = "?" + request.GET.urlencode() if request.GET else ""
+        return lambda page: route + query
 
     # Routes: the form, the receipt, the status look-up and the results live under the page's URL.
 
