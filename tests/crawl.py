@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.conf import settings
 from django.test import Client
@@ -87,14 +87,14 @@ def page_problems(url: str, html: str, origin: str, search_path: Callable[[str],
         problems.append("no hreflang alternates")
     for link in page.links:
         problems += query_problems(link.url)
-        parts = urlsplit(link.url)
+        parts = urlsplit(urljoin(url, link.url))
         if link.kind in {"alternate", "canonical"} and not link.url.startswith(origin + "/"):
             problems.append(f"{link.kind} link on another origin: {link.url}")
-        if link.kind == "a" and not parts.netloc and locale and not link.hreflang:
+        if link.kind == "a" and link.url.startswith("/") and locale and not link.hreflang:
             target_locale = locale_of(parts.path)
             if target_locale and target_locale != locale:
                 problems.append(f"link into locale {target_locale} from a {locale} page: {link.url}")
-        if link.kind in {"a", "form"} and not parts.netloc and locale and parts.path == search_path(locale):
+        if link.kind in {"a", "form"} and parts.path == search_path(locale):
             params = dict(parse_qsl(parts.query))
             if link.kind == "a" and "page" in params and not params.get("q"):
                 problems.append(f"search pagination without the query: {link.url}")
@@ -111,12 +111,14 @@ class CrawlResult:
     problems: list[str] = field(default_factory=list)
 
 
-def same_site_path(href: str, origin: str) -> str | None:
-    """The path and query of a link on this site (absolute ones on the public origin too), else None."""
-    parts = urlsplit(href)
+def same_site_path(href: str, origin: str, base: str) -> str | None:
+    """The path and query of a link on this site (relative to `base`, or absolute on the origin), else None."""
+    if href.startswith(("mailto:", "tel:", "#")):
+        return None
+    parts = urlsplit(urljoin(base, href))
     if parts.scheme and f"{parts.scheme}://{parts.netloc}" != origin:
         return None
-    if (not parts.scheme and parts.netloc) or href.startswith(("mailto:", "tel:", "#")):
+    if not parts.scheme and parts.netloc:
         return None
     if not parts.path.startswith("/"):
         return None
@@ -142,18 +144,18 @@ def crawl(
             result.problems.append(f"{path}: answered {response.status_code}")
             continue
         content_type = response.get("Content-Type", "")
+        final_path = response.redirect_chain[-1][0] if response.redirect_chain else path
         if path.startswith("/sitemap.xml"):
             result.problems += sitemap_problems(response.content.decode(), origin)
             links = [Link(loc, "a") for loc in LOC.findall(response.content.decode())]
         elif content_type.startswith("text/html"):
             html = response.content.decode()
-            final_path = response.redirect_chain[-1][0] if response.redirect_chain else path
             result.problems += page_problems(final_path, html, origin, search_path)
             links = parse(html).links
         else:
             continue
         for link in links:
-            target = same_site_path(link.url, origin)
+            target = same_site_path(link.url, origin, final_path)
             if target is None or target in seen or not follow(target):
                 continue
             seen.add(target)

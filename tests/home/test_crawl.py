@@ -109,3 +109,9 @@ def test_the_crawler_reports_each_defect_the_site_once_had(html, found):
 def test_the_crawler_reports_a_sitemap_on_another_origin():
     xml = "<urlset><url><loc>http://localhost/ja/</loc></url><url><loc>http://testserver/en/</loc></url></urlset>"
     assert sitemap_problems(xml, ORIGIN) == ["sitemap entry on another origin: http://localhost/ja/"]
+
+
+def test_the_crawler_reports_relative_search_pagination_that_drops_the_query():
+    html = page('<a href="?page=2">2</a><a href="?q=drone&amp;page=2">2</a>')
+    found = page_problems("/en/search/?q=drone", html, ORIGIN, search_path)
+    assert found == ["/en/search/?q=drone: search pagination without the query: ?page=2"]
