@@ -19,3 +19,10 @@ def send_comment_mail(comment_id: int) -> None:
 def send_pending_mail() -> int:
     """Celery beat: whatever could not be queued when the broker was down goes out now."""
     return services.send_pending_mail()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def resend_receipt_mail(comment_id: int) -> None:
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is not None:
+        services.send_receipt(comment, again=True)

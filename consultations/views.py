@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from consultations import results as results_service
+from consultations import services
 from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
 from consultations.services import SubmissionRefused, check_rate_limit, client_key, find_comment, submit_comment
 from consultations.targets import InvalidTarget, resolve_target
@@ -18,6 +19,18 @@ from consultations.targets import InvalidTarget, resolve_target
 # The receipt travels to the thanks page in a short-lived signed cookie: no session row per comment.
 RECEIPT_COOKIE = "mieplan_receipt"
 RECEIPT_COOKIE_AGE = 15 * 60
+# The receipts this browser was shown, until it is closed: a resubmission from it shows its receipt again.
+SENT_COOKIE = "mieplan_sent"
+RECEIPTS_KEPT = 10
+
+
+def receipts_sent_from(request: HttpRequest) -> list[dict]:
+    raw = request.get_signed_cookie(SENT_COOKIE, default=None, salt=SENT_COOKIE)
+    try:
+        receipts = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [r for r in receipts if isinstance(r, dict) and "number" in r] if isinstance(receipts, list) else []
 
 
 def client_address(request: HttpRequest) -> str:
@@ -67,14 +80,31 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
     except SubmissionRefused as refusal:
         context["error"] = refusal.message
         return TemplateResponse(request, "consultations/comment_form.html", context, status=refusal.status)
-    receipt = {
-        "number": submission.comment.receipt_number,
-        "secret": submission.secret,
-        "email": bool(submission.comment.email),
-        "duplicate": submission.duplicate,
-        "target": submission.comment.target_label,
-    }
+    sent_here = receipts_sent_from(request)
+    if submission.duplicate:
+        # The first receipt is shown again only to the browser it was shown to; anyone else on the same
+        # network address is only told that it exists (and its sender gets the mail again).
+        first = next((r for r in sent_here if r["number"] == submission.comment.receipt_number), None)
+        receipt = {**first, "duplicate": True} if first else {"duplicate": True}
+        services.resend_receipt(submission.comment)
+    else:
+        receipt = {
+            "number": submission.comment.receipt_number,
+            "secret": submission.secret,
+            "email": bool(submission.comment.email),
+            "target": submission.comment.target_label,
+        }
+        sent_here = [receipt, *sent_here][:RECEIPTS_KEPT]
     response = HttpResponseRedirect(consultation.url + consultation.reverse_subpage("thanks"))
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        json.dumps(sent_here),
+        salt=SENT_COOKIE,
+        path=consultation.url,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     response.set_signed_cookie(
         RECEIPT_COOKIE,
         json.dumps(receipt),
