@@ -141,7 +141,8 @@ def thanks(request: HttpRequest, consultation) -> HttpResponse:
 
 @sensitive_post_parameters("email_or_secret")
 def status(request: HttpRequest, consultation) -> HttpResponse:
-    form = StatusLookupForm(request.POST or None)
+    # The receipt page links here with its number, so the resident types only the e-mail or 確認コード.
+    form = StatusLookupForm(request.POST or None, initial={"receipt_number": request.GET.get("receipt", "")[:12]})
     context = {"page": consultation, "form": form}
     http_status = 200
     if request.method == "POST" and form.is_valid():

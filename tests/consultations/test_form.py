@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from consultations.models import Comment, CommentStateChange
 from tests.conftest import form_token
@@ -232,3 +233,22 @@ def test_comment_from_another_language_is_kept_with_the_japanese_consultation(cl
     comment = Comment.objects.get()
     assert comment.consultation_id == consultation.pk
     assert comment.language == "vi"
+
+
+def test_receipt_links_to_the_status_form_with_its_number_filled_in(client, consultation, comment_data):
+    response = client.post(form_url(consultation), comment_data())
+    receipt = client.get(response["Location"]).content.decode()
+    number = Comment.objects.get().receipt_number
+    link = re.search(r'href="([^"]*status/\?receipt=[^"]+)"', receipt).group(1)
+    status_form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'name="receipt_number" value="{number}"' in status_form
+
+
+def test_english_target_labels_use_english_quotation_marks(client, card, comment_data):
+    from consultations.models import ConsultationPage
+
+    english = ConsultationPage.objects.get(locale__language_code="en")
+    page = card("3-1").get_translation(english.locale)
+    row = page.kpis.first()
+    html = client.get(english.url + f"comment/?page={page.pk}&part=kpi&item={row.translation_key}").content.decode()
+    assert f"KPIs “{escape(row.indicator)}”" in html and f"「{escape(row.indicator)}」" not in html
