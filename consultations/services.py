@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from wagtail.models import Page
 
-from consultations.choices import Channel
-from consultations.models import Comment, CommentStateChange, ConsultationPage
+from consultations.choices import Channel, CommentState
+from consultations.models import Comment, ConsultationPage
 from consultations.models.comments import fingerprint
 from consultations.targets import Target
 from home import pagecache
@@ -121,8 +121,7 @@ def submit_comment(
     )
     secret = comment.issue_secret()
     with transaction.atomic():
-        comment.save()
-        CommentStateChange.objects.create(comment=comment, to_state=comment.state, note=Channel.WEB)
+        comment.change_state(CommentState.RECEIVED, note=Channel.WEB)
         transaction.on_commit(lambda: queue_comment_mail(comment.pk))
     return Submission(comment=comment, secret=secret)
 
@@ -178,15 +177,12 @@ def send_pending_mail(older_than: timedelta = timedelta(minutes=1)) -> int:
 
 
 def change_state(comments, new_state: str, user, note: str = "") -> int:
-    """Move comments to a new state, recording who did it and when. Returns how many changed."""
+    """Move many comments to a new state (Comment.change_state), all or none; those already in it are left
+    alone. Returns how many changed."""
     changed = 0
     with transaction.atomic():
         for comment in comments.select_for_update().exclude(state=new_state):
-            CommentStateChange.objects.create(
-                comment=comment, from_state=comment.state, to_state=new_state, changed_by=user, note=note[:200]
-            )
-            comment.state = new_state
-            comment.save(update_fields=["state"])
+            comment.change_state(new_state, by=user, note=note)
             changed += 1
     return changed
 

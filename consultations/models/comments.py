@@ -7,7 +7,7 @@ import unicodedata
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -90,6 +90,32 @@ class ResponseTopic(models.Model):
 
     def purge_tags(self) -> set[str]:
         return {f"results:{self.consultation_id}"}
+
+
+# Which states a comment may move to from each state ("" is a comment not stored yet). Received means no moderator
+# has looked at it, so a decision is never undone back to it, only changed to another decision.
+STATE_CHANGES: dict[str, frozenset[str]] = {
+    "": frozenset(CommentState.values),
+    CommentState.RECEIVED: frozenset({CommentState.PUBLISHED, CommentState.REJECTED, CommentState.SPAM}),
+    CommentState.PUBLISHED: frozenset({CommentState.REJECTED, CommentState.SPAM}),
+    CommentState.REJECTED: frozenset({CommentState.PUBLISHED, CommentState.SPAM}),
+    CommentState.SPAM: frozenset({CommentState.PUBLISHED, CommentState.REJECTED}),
+}
+
+
+class IllegalStateChange(ValueError):
+    """A state change the moderation rules do not allow (STATE_CHANGES)."""
+
+    def __init__(self, from_state: str, to_state: str) -> None:
+        super().__init__(f"a comment cannot move from {from_state or 'new'!r} to {to_state!r}")
+        self.from_state = from_state
+        self.to_state = to_state
+
+
+def state_choices_from(state: str) -> list[tuple[str, str]]:
+    """The states a moderator may pick for a comment now in `state` (itself included: no change)."""
+    allowed = STATE_CHANGES[state] | ({state} if state else set())
+    return [(value, label) for value, label in CommentState.choices if value in allowed]
 
 
 class CommentQuerySet(models.QuerySet):
@@ -209,6 +235,23 @@ class Comment(models.Model):
             target_key = Page.objects.filter(pk=self.target_page_id).values_list("translation_key", flat=True).first()
             tags.add(f"comments:{target_key}")
         return tags
+
+    def change_state(self, to: str, by=None, note: str = "") -> "CommentStateChange":
+        """Move the comment to state `to` and record who did it, when and why: the one place a comment's state
+        changes (the admin form, bulk actions, services, tasks). A comment not stored yet is saved with `to` as
+        its first state. Raises IllegalStateChange for a change STATE_CHANGES does not allow."""
+        from_state = "" if self._state.adding else self.state
+        if to not in STATE_CHANGES[from_state]:
+            raise IllegalStateChange(from_state, to)
+        with transaction.atomic():
+            self.state = to
+            if from_state:
+                self.save(update_fields=["state"])
+            else:
+                self.save()
+            return CommentStateChange.objects.create(
+                comment=self, from_state=from_state, to_state=to, changed_by=by, note=note[:200]
+            )
 
     @property
     def short_body(self) -> str:
