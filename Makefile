@@ -54,8 +54,7 @@ worker: $(BIN)/.runtime ## Celery worker with beat against REDIS_URL
 browser: ## Install Debian's Chromium for the browser tests (needs root), unless it is there
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
 
-test: $(BIN)/.dev browser deploy-tools ## Lint, checks, migrations check and the whole test suite (incl. browser tests)
-	$(BIN)/ruff check .
+test: $(BIN)/.dev lint browser deploy-tools ## Lint, checks, migrations check and the whole test suite (incl. browser tests)
 	$(MANAGE) compilemessages --ignore=.venv -v0
 	DJANGO_SETTINGS_MODULE=mieplan_site.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=mieplan_site.settings.test $(MANAGE) makemigrations --check --dry-run
@@ -88,10 +87,11 @@ bench: $(BIN)/.dev var/secret_key ## Load benchmark on loopback; writes docs/PER
 audit: $(BIN)/.dev ## Dependency audit (pip-audit over requirements.txt): fails on a known vulnerability
 	$(BIN)/python deploy/audit.py
 
-lint: $(BIN)/.dev ## ruff and djhtml in check mode
+lint: $(BIN)/.dev ## ruff, djhtml in check mode and the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
+	$(BIN)/lint-imports
 
 format: $(BIN)/.dev ## Format Python and templates
 	$(BIN)/ruff check --fix .

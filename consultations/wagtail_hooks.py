@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from consultations import admin_views
 from consultations.models import Comment, ConsultationPage, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
+from home.hooks import HOME_PAGE_CONTEXT
 
 
 class CommentViewSet(SnippetViewSet):
@@ -140,3 +141,8 @@ def register_purge_log_action(actions) -> None:
                 "保存期間を過ぎた%(count)d件の意見から個人情報を削除しました。",
                 count,
             ) % {"count": count}
+
+
+@hooks.register(HOME_PAGE_CONTEXT)
+def open_consultation_on_the_home_page(home, request) -> dict:
+    return {"open_consultation": ConsultationPage.open_consultation_under(home)}

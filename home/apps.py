@@ -7,6 +7,4 @@ class HomeConfig(AppConfig):
     verbose_name = _("ホーム")
 
     def ready(self) -> None:
-        from home import signals
-
-        signals.connect_model_purges()
+        from home import signals  # noqa: F401 - connects the page purge receivers

@@ -1,6 +1,7 @@
 """Search fields whose indexed value is Japanese-tokenised text (see search/japanese.py)."""
 
 from django.conf import settings
+from wagtail.models import Page
 from wagtail.search import index
 
 from search.japanese import index_text
@@ -37,8 +38,6 @@ class JapaneseAutocompleteField(index.AutocompleteField):
 
 def japanese_page_search_fields(*extra) -> list:
     """Wagtail's Page.search_fields with the title made Japanese-aware, plus `extra`."""
-    from wagtail.models import Page
-
     fields = []
     for field in Page.search_fields:
         if isinstance(field, index.SearchField) and field.field_name == "title":

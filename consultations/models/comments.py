@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from consultations.cachetags import COMMENTS, RESULTS
 from consultations.choices import (
     RESIDENCE_CHOICES,
     AgeGroup,
@@ -22,6 +23,7 @@ from consultations.choices import (
     Reflection,
     TargetPart,
 )
+from home.models import optional_page_link
 
 # No 0/O, 1/I/L: receipt numbers are read aloud on the phone and typed from paper.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -56,14 +58,7 @@ class ResponseTopic(models.Model):
         related_name="topics",
         verbose_name=_("意見募集"),
     )
-    target_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("対象のページ"),
-    )
+    target_page = optional_page_link(_("対象のページ"))
     title = models.CharField(_("論点"), max_length=200)
     summary = models.TextField(_("提出意見の概要"))
     response = models.TextField(_("県の考え方"))
@@ -89,7 +84,7 @@ class ResponseTopic(models.Model):
         return self.title
 
     def purge_tags(self) -> set[str]:
-        return {f"results:{self.consultation_id}"}
+        return {RESULTS(self.consultation_id)}
 
 
 # Which states a comment may move to from each state ("" is a comment not stored yet). Received means no moderator
@@ -151,15 +146,7 @@ class Comment(models.Model):
     receipt_number = models.CharField(_("受付番号"), max_length=9, unique=True, default=new_receipt_number)
     secret_hash = models.CharField(max_length=64, editable=False, blank=True)
 
-    target_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("対象のページ"),
-        help_text=_("空欄は計画全体への意見です。"),
-    )
+    target_page = optional_page_link(_("対象のページ"), help_text=_("空欄は計画全体への意見です。"))
     target_part = models.CharField(_("対象の部分"), max_length=10, choices=TargetPart.choices, default="whole")
     target_item = models.CharField(_("対象の項目ID"), max_length=64, blank=True)
     target_label = models.CharField(
@@ -230,10 +217,10 @@ class Comment(models.Model):
         published = CommentState.PUBLISHED
         if published not in (self.state, getattr(self, "loaded_state", None)):
             return set()
-        tags = {f"results:{self.consultation_id}"}
+        tags = {RESULTS(self.consultation_id)}
         if self.target_page_id:
             target_key = Page.objects.filter(pk=self.target_page_id).values_list("translation_key", flat=True).first()
-            tags.add(f"comments:{target_key}")
+            tags.add(COMMENTS(target_key))
         return tags
 
     def change_state(self, to: str, by=None, note: str = "") -> "CommentStateChange":

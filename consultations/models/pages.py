@@ -3,8 +3,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
@@ -12,8 +11,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 
-from home import pagecache
-from home.models import BasePage
+from consultations.cachetags import RESULTS
+from home.models import BasePage, optional_page_link
+from mieplan_site import pagecache
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 # Japanese administrative practice (行政手続法 第39条) asks for at least 30 days of consultation.
@@ -30,14 +30,7 @@ class ConsultationState(models.TextChoices):
 class ConsultationPage(RoutablePageMixin, BasePage):
     """A public consultation (パブリックコメント) on a document, with its period and state."""
 
-    document = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("対象の計画"),
-    )
+    document = optional_page_link(_("対象の計画"))
     opens_at = models.DateTimeField(_("募集開始日時"))
     closes_at = models.DateTimeField(_("募集終了日時"))
     summary = RichTextField(_("概要"), features=["bold", "link", "ol", "ul"], blank=True)
@@ -131,7 +124,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         return bool(self.opens_at and self.closes_at) and self.closes_at - self.opens_at < MINIMUM_PERIOD
 
     # Page cache: the page and its results are public; the form, receipt and status never are (CSRF,
-    # personal data), so only these routes are tagged (home/pagecache.py stores only tagged responses).
+    # personal data), so only these routes are tagged (mieplan_site/pagecache.py stores only tagged responses).
     CACHED_ROUTES = ("index_route", "results_view", "opendata_view")
 
     def serve(self, request, view=None, args=None, kwargs=None):
@@ -141,55 +134,44 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         return response
 
     def cache_tags(self, context: dict) -> set[str]:
-        return super().cache_tags(context) | {f"results:{self.source_consultation.pk}"}
+        return super().cache_tags(context) | {RESULTS(self.source_consultation.pk)}
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {f"locale:{self.locale_id}", f"results:{self.source_consultation.pk}"}
+        return super().purge_tags() | {pagecache.LOCALE(self.locale_id), RESULTS(self.source_consultation.pk)}
 
-    # Routes: the form, the receipt, the status look-up and the results live under the page's URL.
+    # Routes: the form, the receipt, the status look-up and the results live under the page's URL. Their views
+    # (consultations/views.py) build on these models, so ConsultationsConfig.ready() hands them to the page
+    # rather than the models importing them.
+    route_views = None
 
     @path("comment/", name="comment")
     def comment_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
-
-        return views.comment(request, self)
+        return self.route_views.comment(request, self)
 
     @path("thanks/", name="thanks")
     def thanks_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
-
-        return views.thanks(request, self)
+        return self.route_views.thanks(request, self)
 
     @path("status/", name="status")
     def status_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
-
-        return views.status(request, self)
+        return self.route_views.status(request, self)
 
     @path("results/", name="results")
     def results_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
-
-        return views.results(request, self)
+        return self.route_views.results(request, self)
 
     @path("results/changes/<int:card_id>/", name="changes")
     def changes_view(self, request: HttpRequest, card_id: int) -> HttpResponse:
-        from consultations.results import changes_since_closing
-        from plan.models import InitiativePage
-
-        card = InitiativePage.objects.live().filter(pk=card_id).first()
-        if not self.results_published or card is None:
-            raise Http404
-        context = {"page": self, "card": card, "changes": changes_since_closing(self.source_consultation, card)}
-        return TemplateResponse(request, "consultations/changes.html", context)
+        return self.route_views.changes(request, self, card_id)
 
     @path("results/opendata/<str:fmt>/", name="opendata")
     def opendata_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
-        from consultations import exports
+        return self.route_views.opendata(request, self, fmt)
 
-        if not self.results_published or fmt not in {"csv", "json"}:
-            raise Http404
-        return exports.public_comments_response(self.source_consultation, fmt)
+    @classmethod
+    def opening_and_closing_times(cls) -> list[datetime]:
+        rows = cls.objects.live().values_list("opens_at", "closes_at")
+        return [moment for row in rows for moment in row]
 
     @classmethod
     def open_consultation_under(cls, home: Page, now: datetime | None = None) -> "ConsultationPage | None":

@@ -1,9 +1,12 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.core.paginator import Paginator
 
-from consultations.models import ConsultationPage
+from consultations.cachetags import COMMENTS
+from consultations.models import Comment, ConsultationPage
 from home.templatetags.site_tags import locale_home
+from mieplan_site import pagecache
 
 register = template.Library()
 
@@ -37,11 +40,9 @@ def comment_link(context, page, part: str = "whole", item: str = "", about: str 
 @register.inclusion_tag("components/published_comments.html", takes_context=True)
 def published_comments(context, page, per_page: int = 10) -> dict:
     """Published comments on this page (in any language), newest first, paginated with ?comments=N."""
-    from django.core.paginator import Paginator
-
-    from consultations.models import Comment
-
     request = context.get("request")
+    if request is not None:
+        pagecache.add_tags(request, {COMMENTS(page.translation_key)})
     comments = (
         Comment.objects.published()
         .filter(target_page__translation_key=page.translation_key)

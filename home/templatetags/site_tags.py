@@ -1,9 +1,33 @@
-from django import template
-from django.utils.translation import get_language
+from collections.abc import Callable
 
+from django import template
+from django.http import QueryDict
+from django.utils.translation import get_language
+from wagtail import hooks
+
+from home.hooks import SITE_CONTACT
 from home.models import HomePage
 
 register = template.Library()
+
+
+@register.inclusion_tag("components/pagination.html", takes_context=True)
+def pagination(context, page_obj, label: str, param: str = "page", anchor: str = "", keep_query: bool = False) -> dict:
+    """Previous and next links of a paginated list; `param` carries the page number, `keep_query` keeps the
+    request's other parameters (the search's query and filters)."""
+    request = context.get("request")
+
+    def url(number: int) -> str:
+        query = request.GET.copy() if keep_query and request is not None else QueryDict(mutable=True)
+        query[param] = number
+        return f"?{query.urlencode()}{anchor}"
+
+    return {
+        "page_obj": page_obj,
+        "label": label,
+        "previous_url": url(page_obj.previous_page_number()) if page_obj.has_previous() else "",
+        "next_url": url(page_obj.next_page_number()) if page_obj.has_next() else "",
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -15,11 +39,10 @@ def locale_home(context) -> HomePage | None:
 
 @register.inclusion_tag("components/contact.html", takes_context=True)
 def contact_block(context) -> dict:
-    from plan.models import PlanPage
-
+    """The footer's contact address, from the page an app registered for it (the plan)."""
     home = locale_home(context)
-    plan = PlanPage.objects.live().child_of(home).first() if home else None
-    return {"plan": plan}
+    found = (find(home) for find in hooks.get_hooks(SITE_CONTACT)) if home else ()
+    return {"plan": next((page for page in found if page is not None), None)}
 
 
 # Punctuation that differs between Japanese/Chinese (full width) and the other languages.
@@ -30,24 +53,21 @@ def full_width() -> bool:
     return get_language() in FULL_WIDTH_LANGUAGES
 
 
-@register.simple_tag
-def colon() -> str:
-    return "：" if full_width() else ": "
+# {% colon %}, {% list_separator %}, …: the full-width form, or the form the other languages use.
+PUNCTUATION = {
+    "colon": ("：", ": "),
+    "list_separator": ("、", ", "),
+    "open_bracket": ("（", " ("),
+    "close_bracket": ("）", ")"),
+}
 
 
-@register.simple_tag
-def list_separator() -> str:
-    return "、" if full_width() else ", "
+def punctuation_tag(full: str, other: str) -> Callable[[], str]:
+    return lambda: full if full_width() else other
 
 
-@register.simple_tag
-def open_bracket() -> str:
-    return "（" if full_width() else " ("
-
-
-@register.simple_tag
-def close_bracket() -> str:
-    return "）" if full_width() else ")"
+for tag_name, forms in PUNCTUATION.items():
+    register.simple_tag(punctuation_tag(*forms), name=tag_name)
 
 
 @register.filter

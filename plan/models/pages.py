@@ -9,8 +9,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from home.models import BasePage
+from home.models import BasePage, page_tags
+from mieplan_site import pagecache
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
+from plan.cachetags import DEPARTMENT, KPIS
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 
@@ -79,10 +81,10 @@ class PlanPage(BasePage):
                 yield node["page"]
                 yield from walk(node["children"])
 
-        return super().cache_tags(context) | {f"page:{page.pk}" for page in walk(context.get("toc", []))}
+        return super().cache_tags(context) | page_tags(walk(context.get("toc", [])))
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {f"locale:{self.locale_id}"}  # the footer shows the plan's contact block
+        return super().purge_tags() | {pagecache.LOCALE(self.locale_id)}  # the footer shows the plan's contact block
 
     def table_of_contents(self) -> list[dict]:
         """Chapters, areas, directions and cards in one query, nested for the template."""
@@ -99,9 +101,9 @@ def shown_tags(pages) -> set[str]:
     """Tags for pages listed on another page (title, number, departments): cards on an area page etc."""
     tags = set()
     for page in pages:
-        tags.add(f"page:{page.pk}")
+        tags.add(pagecache.PAGE(page.pk))
         if isinstance(page, InitiativePage):
-            tags |= {f"dept:{department.translation_key}" for department in page.departments()}
+            tags |= {DEPARTMENT(department.translation_key) for department in page.departments()}
     return tags
 
 
@@ -272,14 +274,12 @@ class InitiativePage(NumberedPage, BasePage):
     def cache_tags(self, context: dict) -> set[str]:
         neighbours = [context.get("previous_card"), context.get("next_card")]
         reposted = [row.repost_of.page for row in context.get("kpi_rows", []) if row.repost_of_id]
-        tags = {f"page:{page.pk}" for page in (*neighbours, *reposted) if page is not None}
-        tags |= {f"dept:{department.translation_key}" for department in self.departments()}
-        # Published comments are listed under the card, whatever language they were written in.
-        tags.add(f"comments:{self.translation_key}")
+        tags = page_tags([*neighbours, *reposted])
+        tags |= {DEPARTMENT(department.translation_key) for department in self.departments()}
         return super().cache_tags(context) | tags
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {"kpis"}
+        return super().purge_tags() | {KPIS()}
 
 
 class CardDepartment(Orderable):
