@@ -51,8 +51,9 @@ worker: $(BIN)/.runtime ## Celery worker with beat against REDIS_URL
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0"; exit 2; }
 	$(BIN)/celery -A mieplan_site worker --beat --loglevel INFO
 
-browser: ## Install Debian's Chromium for the browser tests (needs root), unless it is there
+browser: ## Install Debian's Chromium (browser tests) and Java (HTML validator) (needs root), unless they are there
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
+	@command -v java >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends default-jre-headless; }
 
 test: $(BIN)/.dev lint browser deploy-tools ## Lint, checks, migrations check and the whole test suite (incl. browser tests)
 	$(MANAGE) compilemessages --ignore=.venv -v0

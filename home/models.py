@@ -1,12 +1,17 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from home.hooks import HOME_PAGE_CONTEXT
+from home.languages import language_version
+from home.origin import public_url
+from home.summaries import plain_text, shorten_at_sentence
 from mieplan_site import pagecache
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
@@ -37,6 +42,14 @@ class BasePage(Page):
 
     toc_number = ""  # the number shown before the title in the table of contents, if any
 
+    def description_text(self) -> str:
+        """The page's own text that its meta description is cut from when an editor wrote none."""
+        return ""
+
+    @property
+    def meta_description(self) -> str:
+        return shorten_at_sentence(self.search_description or self.description_text())
+
     def breadcrumbs(self) -> list[Page]:
         """Ancestors below the tree root, home page first (one query)."""
         return list(self.get_ancestors().filter(depth__gt=1))
@@ -46,24 +59,18 @@ class BasePage(Page):
         """An alias of the Japanese page kept in another locale's tree until a translation exists."""
         return self.alias_of_id is not None
 
-    def language_versions(self, request=None) -> list[dict]:
-        """This page in every language it exists in, in the order of settings.LANGUAGES (one query)."""
+    def language_versions(self, request=None, suffix: Callable[["BasePage"], str] | None = None) -> list[dict]:
+        """This page in every language it exists in, in the order of settings.LANGUAGES (one query).
+
+        `suffix` gives, for the page in another language, what follows its URL: a route's path and query,
+        so a reader who switches language stays on the same view of the same thing."""
         order = {code: index for index, (code, _name) in enumerate(settings.LANGUAGES)}
         versions = []
         for page in self.get_translations(inclusive=True).live().select_related("locale"):
             code = page.locale.language_code
             if code in order:
-                url = page.get_url(request)
-                versions.append(
-                    {
-                        "code": code,
-                        "name": get_language_info(code)["name_local"],
-                        "url": url,
-                        # The host the reader used; the Site record's hostname may be a placeholder.
-                        "full_url": request.build_absolute_uri(url) if request else page.get_full_url(),
-                        "current": page.pk == self.pk,
-                    }
-                )
+                url = page.get_url(request) + (suffix(page) if suffix else "")
+                versions.append(language_version(code, url, page.pk == self.pk))
         return sorted(versions, key=lambda version: order[version["code"]])
 
     def get_sitemap_urls(self, request=None):
@@ -73,8 +80,13 @@ class BasePage(Page):
             for version in self.language_versions(request)
         ]
         for url in urls:
+            url["location"] = self.canonical_url
             url["alternates"] = alternates
         return urls
+
+    @property
+    def canonical_url(self) -> str:
+        return public_url(self.url)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -133,6 +145,9 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("ホーム")
+
+    def description_text(self) -> str:
+        return plain_text(self.philosophy, self.vision, self.vision_description)
 
     @classmethod
     def for_language(cls, language_code: str) -> "HomePage | None":

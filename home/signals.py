@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from home.origin import sync_default_site
 from mieplan_site import pagecache
 
 
@@ -34,3 +35,8 @@ def purge_deleted_page(sender, instance, **kwargs) -> None:
 def purge_moved_page(sender, instance: Page, parent_page_before: Page, parent_page_after: Page, **kwargs) -> None:
     tags = page_purge_tags(instance) | {pagecache.PAGE(parent_page_before.pk), pagecache.PAGE(parent_page_after.pk)}
     pagecache.purge(tags)
+
+
+def keep_site_on_public_origin(**kwargs) -> None:
+    """After every migrate (connected by HomeConfig.ready)."""
+    sync_default_site()

@@ -18,16 +18,15 @@ def configured() -> bool:
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-def purge(page_ids: Iterable[int], paths: Iterable[str] = ()) -> None:
-    """Purge these pages (with their translations and ancestors) and these site paths from the CDN."""
+def purge(page_ids: Iterable[int], urls: Iterable[str] = ()) -> None:
+    """Purge these pages (with their translations and ancestors) and these absolute URLs from the CDN."""
     pages = list(Page.objects.live().filter(pk__in=set(page_ids)))
     related = Page.objects.live().filter(translation_key__in=[page.translation_key for page in pages])
     # Ancestors list their descendants (an area its cards, the plan its table of contents).
     ancestors = [ancestor for page in pages for ancestor in page.get_ancestors().filter(depth__gt=1, live=True)]
     batch = PurgeBatch()
     batch.add_pages([*related, *ancestors])
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    batch.add_urls([base + path for path in paths])
+    batch.add_urls(urls)
     try:
         batch.purge()
     except Exception:  # the CDN's API is remote: a failed purge must not fail the publish

@@ -77,20 +77,20 @@ def add_tags(request: HttpRequest, tags: Iterable[str]) -> None:
 class TagKind:
     """One kind of tag, spelled here only: `PAGE(12)` is "page:12", `KPIS()` (a kind without keys) is "kpis".
 
-    `cdn_paths` gives the URLs a CDN must purge for such a tag besides the pages (open data files).
+    `cdn_urls` gives the absolute URLs a CDN must purge for such a tag besides the pages (open data files).
     """
 
     kinds: dict[str, "TagKind"] = {}
 
-    def __init__(self, name: str, keyed: bool = True, cdn_paths: Callable[[], list[str]] | None = None) -> None:
-        if cdn_paths and keyed:
-            raise ImproperlyConfigured("only a tag kind without keys names fixed CDN paths")
+    def __init__(self, name: str, keyed: bool = True, cdn_urls: Callable[[], list[str]] | None = None) -> None:
+        if cdn_urls and keyed:
+            raise ImproperlyConfigured("only a tag kind without keys names fixed CDN URLs")
         if name in TagKind.kinds:
             raise ImproperlyConfigured(f"page cache tag kind {name!r} is declared twice")
         TagKind.kinds[name] = self
         self.name = name
         self.keyed = keyed
-        self.cdn_paths = cdn_paths
+        self.cdn_urls = cdn_urls
 
     def __call__(self, key: object = None) -> str:
         if self.keyed == (key is None):
@@ -219,9 +219,9 @@ def purge_now(tags: Iterable[str]) -> None:
         logger.warning("page cache purge failed for %d tags", len(tokens) - 1, exc_info=True)
         return
     if frontend.configured():
-        cdn_kinds = [kind for kind in TagKind.kinds.values() if kind.cdn_paths and kind.name in tags]
-        paths = [path for kind in cdn_kinds for path in kind.cdn_paths()]
-        frontend.purge({int(pk) for pk in PAGE.keys_in(tags)}, paths)
+        cdn_kinds = [kind for kind in TagKind.kinds.values() if kind.cdn_urls and kind.name in tags]
+        urls = [url for kind in cdn_kinds for url in kind.cdn_urls()]
+        frontend.purge({int(pk) for pk in PAGE.keys_in(tags)}, urls)
 
 
 # --- the WSGI front -----------------------------------------------------------------------------------------

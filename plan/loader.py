@@ -17,6 +17,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
+from home.origin import sync_default_site
 from plan.models import (
     KPI,
     AreaPage,
@@ -199,6 +200,7 @@ class PlanLoader:
             site.root_page = home
             site.site_name = str(data["title"])
             site.save()
+        sync_default_site()
         return home
 
     def remove_wagtail_welcome_page(self, root: Page) -> None:

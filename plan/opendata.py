@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from wagtail.models import Locale
 
 from home.csv_export import csv_lines
+from home.origin import public_url
 from plan.models import KPI
 
 FIELDS = ["card_number", "card_title", "departments", *KPI.VALUE_FIELDS, "url"]
@@ -36,7 +37,7 @@ def kpi_records(request: HttpRequest) -> list[dict]:
                 "departments": [department.name for department in card.departments()],
                 **{name: getattr(shown, name) for name in KPI.VALUE_FIELDS},
                 "target": target_text(shown),
-                "url": request.build_absolute_uri(card.get_url(request)),
+                "url": public_url(card.get_url(request)),
             }
         )
     return records

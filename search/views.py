@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from home.languages import view_language_versions
 from home.models import HomePage
 from home.text import is_unusable
 from mieplan_site import pagecache
@@ -36,6 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "departments": departments,
         "selected_area": area,
         "selected_department": department_id,
+        "language_versions": view_language_versions(request, keep=("q",)),
     }
     status = 200
     if not query:

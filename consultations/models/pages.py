@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from wagtail.models import Locale, Page
 
 from consultations.cachetags import RESULTS
 from home.models import BasePage, optional_page_link
+from home.summaries import plain_text
 from mieplan_site import pagecache
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
@@ -61,6 +63,9 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("意見募集")
+
+    def description_text(self) -> str:
+        return plain_text(self.summary)
 
     def clean(self) -> None:
         super().clean()
@@ -129,6 +134,9 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     def serve(self, request, view=None, args=None, kwargs=None):
         response = super().serve(request, view, args, kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and "language_versions" not in context:
+            context["language_versions"] = self.language_versions(request, self.route_suffix(request, context))
         if getattr(view, "__name__", "index_route") in self.CACHED_ROUTES and response.status_code == 200:
             pagecache.add_tags(request, self.cache_tags(getattr(response, "context_data", None) or {}))
         return response
@@ -138,6 +146,19 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     def purge_tags(self) -> set[str]:
         return super().purge_tags() | {pagecache.LOCALE(self.locale_id), RESULTS(self.source_consultation.pk)}
+
+    def route_suffix(self, request: HttpRequest, context: dict) -> Callable[[Page], str]:
+        """For the language switcher of a route: the same route in another language, on the same card part."""
+        route = request.path[len(self.get_url(request)) :]
+        target, card = context.get("target"), context.get("card")
+        if route.startswith("thanks/"):
+            return lambda page: ""  # the receipt is shown once; the other language gets the consultation page
+        if target is not None:
+            return lambda page: route + target.query_in(page.locale)
+        if card is not None:
+            return lambda page: f"results/changes/{(card.get_translation_or_none(page.locale) or card).pk}/"
+        query = "?" + request.GET.urlencode() if request.GET else ""
+        return lambda page: route + query
 
     # Routes: the form, the receipt, the status look-up and the results live under the page's URL. Their views
     # (consultations/views.py) build on these models, so ConsultationsConfig.ready() hands them to the page

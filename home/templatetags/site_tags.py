@@ -1,7 +1,6 @@
 from collections.abc import Callable
 
 from django import template
-from django.http import QueryDict
 from django.utils.translation import get_language
 from wagtail import hooks
 
@@ -9,25 +8,6 @@ from home.hooks import SITE_CONTACT
 from home.models import HomePage
 
 register = template.Library()
-
-
-@register.inclusion_tag("components/pagination.html", takes_context=True)
-def pagination(context, page_obj, label: str, param: str = "page", anchor: str = "", keep_query: bool = False) -> dict:
-    """Previous and next links of a paginated list; `param` carries the page number, `keep_query` keeps the
-    request's other parameters (the search's query and filters)."""
-    request = context.get("request")
-
-    def url(number: int) -> str:
-        query = request.GET.copy() if keep_query and request is not None else QueryDict(mutable=True)
-        query[param] = number
-        return f"?{query.urlencode()}{anchor}"
-
-    return {
-        "page_obj": page_obj,
-        "label": label,
-        "previous_url": url(page_obj.previous_page_number()) if page_obj.has_previous() else "",
-        "next_url": url(page_obj.next_page_number()) if page_obj.has_next() else "",
-    }
 
 
 @register.simple_tag(takes_context=True)

@@ -8,7 +8,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from mieplan_site.settings import register_extra_languages
+from mieplan_site.settings import public_origin, register_extra_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -202,7 +202,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digital@pref.mie.lg.j
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("みえのデジタル社会の形成に向けた戦略推進計画")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public origin: sitemap, canonical and hreflang links, robots.txt, open data and mails (home/origin.py).
+PUBLIC_ORIGIN = public_origin(os.environ.get("PUBLIC_ORIGIN", "http://127.0.0.1:8000"))
+WAGTAILADMIN_BASE_URL = PUBLIC_ORIGIN
 # Wagtail's database backend with our Japanese tokenisation (search/japanese.py); "simple" keeps PostgreSQL
 # from stemming the tokens as English.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"}}

@@ -10,6 +10,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.models import BasePage, page_tags
+from home.summaries import plain_text, stream_text
 from mieplan_site import pagecache
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
 from plan.cachetags import DEPARTMENT, KPIS
@@ -70,6 +71,9 @@ class PlanPage(BasePage):
     class Meta:
         verbose_name = _("計画")
 
+    def description_text(self) -> str:
+        return plain_text(self.intro)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["toc"] = self.table_of_contents()
@@ -123,6 +127,9 @@ class ChapterPage(NumberedPage, BasePage):
     class Meta:
         verbose_name = _("章")
 
+    def description_text(self) -> str:
+        return stream_text(self.body)
+
 
 class AreaPage(BasePage):
     """One of the three areas: 暮らしのDX, しごとのDX, 行政のDX."""
@@ -154,6 +161,9 @@ class AreaPage(BasePage):
 
     class Meta:
         verbose_name = _("分野")
+
+    def description_text(self) -> str:
+        return plain_text(self.goal, self.goal_description, self.policy)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -187,6 +197,9 @@ class DirectionPage(NumberedPage, BasePage):
 
     class Meta:
         verbose_name = _("取組方向")
+
+    def description_text(self) -> str:
+        return plain_text(self.summary)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -240,6 +253,9 @@ class InitiativePage(NumberedPage, BasePage):
 
     class Meta:
         verbose_name = _("取組カード")
+
+    def description_text(self) -> str:
+        return stream_text(self.goal) or stream_text(self.overview)
 
     def departments(self) -> list:
         """Lead departments in the order the document prints them (prefetch `department_links__department`)."""

@@ -27,9 +27,9 @@ def test_tag_kinds_spell_their_tags_and_refuse_a_wrong_key():
     assert set(pagecache.PAGE.keys_in({"page:1", "page:22", "tr:1", "kpis"})) == {"1", "22"}
 
 
-def test_only_a_kind_without_keys_names_cdn_paths():
+def test_only_a_kind_without_keys_names_cdn_urls():
     with pytest.raises(ImproperlyConfigured):
-        pagecache.TagKind("never-declared", cdn_paths=lambda: ["/x"])
+        pagecache.TagKind("never-declared", cdn_urls=lambda: ["https://example.jp/x"])
     assert "never-declared" not in pagecache.TagKind.kinds
 
 
