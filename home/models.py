@@ -13,7 +13,7 @@ from home.languages import language_version
 from home.origin import public_url
 from home.summaries import plain_text, shorten_at_sentence
 from mieplan_site import pagecache
-from search.fields import JapaneseSearchField, japanese_page_search_fields
+from search.fields import japanese_page_search_fields
 
 
 def optional_page_link(verbose_name: str, **options) -> models.ForeignKey:
@@ -42,9 +42,11 @@ class BasePage(Page):
 
     toc_number = ""  # the number shown before the title in the table of contents, if any
 
+    # The fields whose text the meta description is cut from when an editor wrote none.
+    description_fields: tuple[str, ...] = ()
+
     def description_text(self) -> str:
-        """The page's own text that its meta description is cut from when an editor wrote none."""
-        return ""
+        return plain_text(*(getattr(self, name) for name in self.description_fields))
 
     @property
     def meta_description(self) -> str:
@@ -137,17 +139,12 @@ class HomePage(BasePage):
         FieldPanel("vision"),
         FieldPanel("vision_description"),
     ]
-    search_fields = japanese_page_search_fields(
-        JapaneseSearchField("philosophy"),
-        JapaneseSearchField("vision"),
-        JapaneseSearchField("vision_description"),
-    )
+    search_fields = japanese_page_search_fields("philosophy", "vision", "vision_description")
+
+    description_fields = ("philosophy", "vision", "vision_description")
 
     class Meta:
         verbose_name = _("ホーム")
-
-    def description_text(self) -> str:
-        return plain_text(self.philosophy, self.vision, self.vision_description)
 
     @classmethod
     def for_language(cls, language_code: str) -> "HomePage | None":

@@ -37,7 +37,8 @@ class JapaneseAutocompleteField(index.AutocompleteField):
 
 
 def japanese_page_search_fields(*extra) -> list:
-    """Wagtail's Page.search_fields with the title made Japanese-aware, plus `extra`."""
+    """Wagtail's Page.search_fields with the title made Japanese-aware, plus `extra` (a name stands for a
+    JapaneseSearchField of that name)."""
     fields = []
     for field in Page.search_fields:
         if isinstance(field, index.SearchField) and field.field_name == "title":
@@ -46,4 +47,4 @@ def japanese_page_search_fields(*extra) -> list:
             fields.append(JapaneseAutocompleteField("title"))
         else:
             fields.append(field)
-    return [*fields, *extra]
+    return [*fields, *(JapaneseSearchField(field) if isinstance(field, str) else field for field in extra)]

@@ -5,18 +5,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.urls import path as url_path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 
 from consultations.cachetags import RESULTS
 from home.models import BasePage, optional_page_link
-from home.summaries import plain_text
 from mieplan_site import pagecache
-from search.fields import JapaneseSearchField, japanese_page_search_fields
+from search.fields import japanese_page_search_fields
 
 # Japanese administrative practice (行政手続法 第39条) asks for at least 30 days of consultation.
 MINIMUM_PERIOD = timedelta(days=30)
@@ -27,6 +27,16 @@ class ConsultationState(models.TextChoices):
     OPEN = "open", _("募集中")
     CLOSED = "closed", _("募集終了")
     RESULTS_PUBLISHED = "results", _("結果公表")
+
+
+def route_handler(name: str) -> Callable[..., HttpResponse]:
+    """A route of ConsultationPage (RoutablePageMixin binds it to the page) calling the view `name`."""
+
+    def handler(page: "ConsultationPage", request: HttpRequest, **kwargs) -> HttpResponse:
+        return getattr(page.route_views, name)(request, page, **kwargs)
+
+    handler.__name__ = f"{name}_view"  # CACHED_ROUTES tells the routes apart by this name
+    return handler
 
 
 class ConsultationPage(RoutablePageMixin, BasePage):
@@ -59,13 +69,12 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         FieldPanel("privacy_notice"),
         FieldPanel("results_published"),
     ]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("summary"))
+    search_fields = japanese_page_search_fields("summary")
+
+    description_fields = ("summary",)
 
     class Meta:
         verbose_name = _("意見募集")
-
-    def description_text(self) -> str:
-        return plain_text(self.summary)
 
     def clean(self) -> None:
         super().clean()
@@ -160,34 +169,23 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         query = "?" + request.GET.urlencode() if request.GET else ""
         return lambda page: route + query
 
-    # Routes: the form, the receipt, the status look-up and the results live under the page's URL. Their views
-    # (consultations/views.py) build on these models, so ConsultationsConfig.ready() hands them to the page
-    # rather than the models importing them.
+    # Routes under the page's URL: the form, the receipt, the status look-up and the results, each handled by the
+    # view of that name in consultations/views.py as view(request, page, **kwargs). The views build on these
+    # models, so ConsultationsConfig.ready() hands them over (route_views) rather than the models importing them.
+    ROUTES = (
+        ("comment/", "comment"),
+        ("thanks/", "thanks"),
+        ("status/", "status"),
+        ("results/", "results"),
+        ("results/changes/<int:card_id>/", "changes"),
+        ("results/opendata/<str:fmt>/", "opendata"),
+    )
     route_views = None
 
-    @path("comment/", name="comment")
-    def comment_view(self, request: HttpRequest) -> HttpResponse:
-        return self.route_views.comment(request, self)
-
-    @path("thanks/", name="thanks")
-    def thanks_view(self, request: HttpRequest) -> HttpResponse:
-        return self.route_views.thanks(request, self)
-
-    @path("status/", name="status")
-    def status_view(self, request: HttpRequest) -> HttpResponse:
-        return self.route_views.status(request, self)
-
-    @path("results/", name="results")
-    def results_view(self, request: HttpRequest) -> HttpResponse:
-        return self.route_views.results(request, self)
-
-    @path("results/changes/<int:card_id>/", name="changes")
-    def changes_view(self, request: HttpRequest, card_id: int) -> HttpResponse:
-        return self.route_views.changes(request, self, card_id)
-
-    @path("results/opendata/<str:fmt>/", name="opendata")
-    def opendata_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
-        return self.route_views.opendata(request, self, fmt)
+    @classmethod
+    def get_subpage_urls(cls):
+        routes = [url_path(pattern, route_handler(name), name=name) for pattern, name in cls.ROUTES]
+        return (*super().get_subpage_urls(), *routes)
 
     @classmethod
     def opening_and_closing_times(cls) -> list[datetime]:

@@ -39,7 +39,7 @@ def comment_link(context, page, part: str = "whole", item: str = "", about: str 
 
 @register.inclusion_tag("components/published_comments.html", takes_context=True)
 def published_comments(context, page, per_page: int = 10) -> dict:
-    """Published comments on this page (in any language), newest first, paginated with ?comments=N."""
+    """Published comments on this page (in any language), newest first, paginated with ?page=N."""
     request = context.get("request")
     if request is not None:
         pagecache.add_tags(request, {COMMENTS(page.translation_key)})
@@ -49,5 +49,5 @@ def published_comments(context, page, per_page: int = 10) -> dict:
         .only("body", "name", "publication", "submitted_at", "target_label", "target_part")
         .order_by("-submitted_at", "-pk")
     )
-    page_obj = Paginator(comments, per_page).get_page(request.GET.get("comments") if request else 1)
+    page_obj = Paginator(comments, per_page).get_page(request.GET.get("page") if request else 1)
     return {"page_obj": page_obj, "request": request}

@@ -10,7 +10,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.models import BasePage, page_tags
-from home.summaries import plain_text, stream_text
+from home.summaries import stream_text
 from mieplan_site import pagecache
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
 from plan.cachetags import DEPARTMENT, KPIS
@@ -66,13 +66,12 @@ class PlanPage(BasePage):
             heading=_("問い合わせ先"),
         ),
     ]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("intro"))
+    search_fields = japanese_page_search_fields("intro")
+
+    description_fields = ("intro",)
 
     class Meta:
         verbose_name = _("計画")
-
-    def description_text(self) -> str:
-        return plain_text(self.intro)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -122,7 +121,7 @@ class ChapterPage(NumberedPage, BasePage):
     override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("body")]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("body"))
+    search_fields = japanese_page_search_fields("body")
 
     class Meta:
         verbose_name = _("章")
@@ -152,18 +151,12 @@ class AreaPage(BasePage):
         FieldPanel("policy"),
         FieldPanel("overview"),
     ]
-    search_fields = japanese_page_search_fields(
-        JapaneseSearchField("goal"),
-        JapaneseSearchField("goal_description"),
-        JapaneseSearchField("policy"),
-        JapaneseSearchField("overview"),
-    )
+    search_fields = japanese_page_search_fields("goal", "goal_description", "policy", "overview")
+
+    description_fields = ("goal", "goal_description", "policy")
 
     class Meta:
         verbose_name = _("分野")
-
-    def description_text(self) -> str:
-        return plain_text(self.goal, self.goal_description, self.policy)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -193,13 +186,12 @@ class DirectionPage(NumberedPage, BasePage):
     override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("summary")]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("summary"))
+    search_fields = japanese_page_search_fields("summary")
+
+    description_fields = ("summary",)
 
     class Meta:
         verbose_name = _("取組方向")
-
-    def description_text(self) -> str:
-        return plain_text(self.summary)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -242,10 +234,10 @@ class InitiativePage(NumberedPage, BasePage):
     search_fields = japanese_page_search_fields(
         JapaneseSearchField("number", boost=3),
         JapaneseSearchField("subtitle", boost=2),
-        JapaneseSearchField("goal"),
-        JapaneseSearchField("issues"),
-        JapaneseSearchField("overview"),
-        JapaneseSearchField("measures"),
+        "goal",
+        "issues",
+        "overview",
+        "measures",
         index.RelatedFields("kpis", [JapaneseSearchField("indicator"), JapaneseSearchField("note")]),
         index.RelatedFields("department_links", [index.RelatedFields("department", [JapaneseSearchField("name")])]),
         index.FilterField("number"),
