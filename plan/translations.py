@@ -87,8 +87,9 @@ def ensure_locales() -> list[Locale]:
     locales = []
     for code in target_languages():
         locale, _created = Locale.objects.get_or_create(language_code=code)
-        LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source})
-        synchronize_tree(source, locale)
+        _sync, created = LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source})
+        if not created:  # a new synchronisation has just copied the tree (wagtail-localize's post_save)
+            synchronize_tree(source, locale)
         home = Page.objects.filter(locale=locale, depth=2).first()
         if translators is not None and home is not None:
             for permission in permissions:
@@ -132,7 +133,9 @@ def scope_for(language_code: str) -> set[str] | None:
     return set(yaml.safe_load(scope_file.read_text(encoding="utf-8"))["page_types"])
 
 
-def load_translations() -> TranslationReport:
+def load_translations(pages: list[Page] | None = None) -> TranslationReport:
+    """Every locale in step with Japanese, and the shipped translations of `pages` (default: all, and the
+    departments) imported."""
     report = TranslationReport()
     with transaction.atomic():
         locales = ensure_locales()
@@ -142,12 +145,15 @@ def load_translations() -> TranslationReport:
             strings = shipped_strings(locale.language_code)
             if not strings:
                 continue
-            for department in Department.objects.filter(locale=source_locale):
-                if department.name in strings:
-                    translate_object(department, locale, strings)
+            if pages is None:
+                for department in Department.objects.filter(locale=source_locale):
+                    if department.name in strings:
+                        translate_object(department, locale, strings)
             scope = scope_for(locale.language_code)
-            pages = Page.objects.filter(locale=source_locale, depth__gt=1).order_by("path").specific()
-            for page in pages:
+            sources = pages
+            if sources is None:
+                sources = Page.objects.filter(locale=source_locale, depth__gt=1).order_by("path").specific()
+            for page in sources:
                 if scope is not None and page.specific_class.__name__ not in scope:
                     continue
                 if translate_object(page, locale, strings):
