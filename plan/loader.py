@@ -131,7 +131,8 @@ def bulk_indexing() -> Iterator[None]:
     try:
         with disable_reference_index_auto_update():
             yield
-        index_saved(saved)
+        if not transaction.get_rollback():  # a dry run is rolled back: nothing to index
+            index_saved(saved)
     finally:
         post_save.disconnect(dispatch_uid="plan.loader.bulk_indexing")
         page_published.connect(reindex_published_page)

@@ -106,19 +106,22 @@ def translate_object(instance, locale: Locale, strings: dict[str, str]) -> bool:
     translation, created = Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
     )
-    existing = StringTranslation.objects.filter(context__object_id=source.object_id, locale=locale)
-    snapshot = set(existing.values_list("translation_of_id", "context_id", "data"))
-
     po = translation.export_po()
     if not any(entry.msgid in strings for entry in po):
         return False  # nothing shipped for this page: it stays an alias of the Japanese page
+    target = translation.get_target_instance() if not created else None
+    is_real_page = target is not None and not getattr(target, "alias_of_id", None)
+    up_to_date = all(entry.msgstr == strings.get(entry.msgid, entry.msgstr) for entry in po)
+    if up_to_date and not created and is_real_page and previous_content == source.content_json:
+        return False  # a reload with nothing new: importing the same strings again would change nothing
+
+    existing = StringTranslation.objects.filter(context__object_id=source.object_id, locale=locale)
+    snapshot = set(existing.values_list("translation_of_id", "context_id", "data"))
     for entry in po:
         entry.msgstr = strings.get(entry.msgid, entry.msgstr)
     translation.import_po(po, translation_type="manual", tool_name=TOOL_NAME)
 
     changed = set(existing.values_list("translation_of_id", "context_id", "data")) != snapshot
-    target = translation.get_target_instance() if not created else None
-    is_real_page = target is not None and not getattr(target, "alias_of_id", None)
     if created or changed or previous_content != source.content_json or not is_real_page:
         translation.save_target(publish=True)
         return True

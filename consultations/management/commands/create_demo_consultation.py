@@ -58,5 +58,6 @@ class Command(BaseCommand):
             home.add_child(instance=page)
             page.save_revision(log_action=True).publish()
             if not options["japanese_only"]:
-                load_translations([page])  # the consultation page's aliases and shipped translations
+                # The new page's aliases and shipped translations, and the home page's (it lists the page).
+                load_translations([HomePage.objects.get(pk=home.pk), ConsultationPage.objects.get(pk=page.pk)])
         self.stdout.write(self.style.SUCCESS(f"Created the open consultation at {page.url}"))
