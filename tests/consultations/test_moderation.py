@@ -12,7 +12,7 @@ from django.utils import timezone
 from consultations.models import Comment, CommentStateChange, ResponseTopic
 from consultations.services import change_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_plan")]
 
 
 @pytest.fixture
