@@ -4,17 +4,20 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from consultations import exports, tasks
 from consultations import results as results_service
-from consultations import services
 from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
+from consultations.models import ConsultationPage
 from consultations.services import SubmissionRefused, check_rate_limit, client_key, find_comment, submit_comment
 from consultations.targets import InvalidTarget, resolve_target
+from plan.models import InitiativePage
 
 # The receipt travels to the thanks page in a short-lived signed cookie: no session row per comment.
 RECEIPT_COOKIE = "mieplan_receipt"
@@ -86,8 +89,10 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
         # network address is only told that it exists (and its sender gets the mail again).
         first = next((r for r in sent_here if r["number"] == submission.comment.receipt_number), None)
         receipt = {**first, "duplicate": True} if first else {"duplicate": True}
-        services.resend_receipt(submission.comment)
+        tasks.queue_receipt_resend(submission.comment)
     else:
+        stored = submission.comment.pk
+        transaction.on_commit(lambda: tasks.queue_comment_mail(stored))
         receipt = {
             "number": submission.comment.receipt_number,
             "secret": submission.secret,
@@ -119,8 +124,6 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
 
 
 def comment_by_id(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    from consultations.models import ConsultationPage
-
     try:
         consultation = ConsultationPage.objects.live().select_related("locale").get(pk=consultation_id)
     except ConsultationPage.DoesNotExist:
@@ -177,3 +180,18 @@ def results(request: HttpRequest, consultation) -> HttpResponse:
         "page_obj": page_obj,
     }
     return TemplateResponse(request, "consultations/results.html", context)
+
+
+def changes(request: HttpRequest, consultation, card_id: int) -> HttpResponse:
+    card = InitiativePage.objects.live().filter(pk=card_id).first()
+    if not consultation.results_published or card is None:
+        raise Http404
+    found = results_service.changes_since_closing(consultation.source_consultation, card)
+    context = {"page": consultation, "card": card, "changes": found}
+    return TemplateResponse(request, "consultations/changes.html", context)
+
+
+def opendata(request: HttpRequest, consultation, fmt: str) -> HttpResponse:
+    if not consultation.results_published or fmt not in {"csv", "json"}:
+        raise Http404
+    return exports.public_comments_response(consultation.source_consultation, fmt)

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DB_NAME = "mieplan_deploy_check"
 RESTORE_DB_NAME = "mieplan_deploy_check_restore"
-REDIS_DB = 14  # 0 is the usual default and 15 the test suite's
+REDIS_DB = 14  # 0 is the usual default; the test suite uses 12 and 13 (one per worker)
 MEDIA_BUCKET = "mieplan-smoke-media"
 BACKUP_BUCKET = "mieplan-smoke-backups"
 MEDIA_COPY_BUCKET = "mieplan-smoke-media-copy"
@@ -91,7 +91,7 @@ def find_tool(name: str) -> str:
     found = shutil.which(name, path=str(VENV_BIN)) or shutil.which(name)
     found = found or next((str(p) for p in (Path("/usr/sbin") / name, Path("/sbin") / name) if p.exists()), None)
     if not found:
-        raise SmokeFailure(f"{name} is not installed (make deploy-tools installs what is missing)")
+        raise SmokeFailure(f"{name} is not installed (make test-tools installs what is missing)")
     return found
 
 

@@ -4,14 +4,34 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from home import pagecache
+from home.hooks import HOME_PAGE_CONTEXT
 from home.languages import language_version
 from home.origin import public_url
 from home.summaries import plain_text, shorten_at_sentence
-from search.fields import JapaneseSearchField, japanese_page_search_fields
+from mieplan_site import pagecache
+from search.fields import japanese_page_search_fields
+
+
+def optional_page_link(verbose_name: str, **options) -> models.ForeignKey:
+    """A link to any page that is cleared, not blocking, when that page is deleted."""
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
+def page_tags(pages) -> set[str]:
+    """The page cache tags of pages a response shows (None skipped)."""
+    return {pagecache.PAGE(page.pk) for page in pages if page is not None}
 
 
 class BasePage(Page):
@@ -22,9 +42,11 @@ class BasePage(Page):
 
     toc_number = ""  # the number shown before the title in the table of contents, if any
 
+    # The fields whose text the meta description is cut from when an editor wrote none.
+    description_fields: tuple[str, ...] = ()
+
     def description_text(self) -> str:
-        """The page's own text that its meta description is cut from when an editor wrote none."""
-        return ""
+        return plain_text(*(getattr(self, name) for name in self.description_fields))
 
     @property
     def meta_description(self) -> str:
@@ -80,16 +102,16 @@ class BasePage(Page):
             pagecache.add_tags(request, self.cache_tags(response.context_data))
         return response
 
-    # Page cache (home/pagecache.py): what a rendered page shows, and what publishing this page changes.
+    # Page cache (mieplan_site/pagecache.py): what a rendered page shows, and what publishing this page changes.
 
     def cache_tags(self, context: dict) -> set[str]:
         """Every page shows itself, its translations (language switcher), its ancestors (breadcrumbs), and
         the locale's header, footer and open consultation (comment links)."""
-        tags = {f"page:{self.pk}", f"tr:{self.translation_key}", f"locale:{self.locale_id}"}
-        return tags | {f"page:{ancestor.pk}" for ancestor in context.get("breadcrumbs", [])}
+        tags = {pagecache.PAGE(self.pk), pagecache.TRANSLATION(self.translation_key), pagecache.LOCALE(self.locale_id)}
+        return tags | page_tags(context.get("breadcrumbs", []))
 
     def purge_tags(self) -> set[str]:
-        return {f"page:{self.pk}", f"tr:{self.translation_key}", f"search:{self.locale_id}"}
+        return {pagecache.PAGE(self.pk), pagecache.TRANSLATION(self.translation_key), pagecache.SEARCH(self.locale_id)}
 
 
 class HomePage(BasePage):
@@ -117,17 +139,12 @@ class HomePage(BasePage):
         FieldPanel("vision"),
         FieldPanel("vision_description"),
     ]
-    search_fields = japanese_page_search_fields(
-        JapaneseSearchField("philosophy"),
-        JapaneseSearchField("vision"),
-        JapaneseSearchField("vision_description"),
-    )
+    search_fields = japanese_page_search_fields("philosophy", "vision", "vision_description")
+
+    description_fields = ("philosophy", "vision", "vision_description")
 
     class Meta:
         verbose_name = _("ホーム")
-
-    def description_text(self) -> str:
-        return plain_text(self.philosophy, self.vision, self.vision_description)
 
     @classmethod
     def for_language(cls, language_code: str) -> "HomePage | None":
@@ -141,22 +158,20 @@ class HomePage(BasePage):
         return request._mieplan_home
 
     def cache_tags(self, context: dict) -> set[str]:
-        shown = [context["plan_page"], *context["areas"]] if context.get("plan_page") else []
-        return super().cache_tags(context) | {f"page:{page.pk}" for page in shown}
+        shown = []
+        for value in context.get("home_page_sections", []):
+            shown.extend([value] if isinstance(value, Page) else value)
+        return super().cache_tags(context) | page_tags(shown)
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {f"locale:{self.locale_id}"}
+        return super().purge_tags() | {pagecache.LOCALE(self.locale_id)}
 
     def get_context(self, request, *args, **kwargs):
-        from consultations.models import ConsultationPage
-        from plan.models import AreaPage, PlanPage
-
         context = super().get_context(request, *args, **kwargs)
-        context["plan_page"] = PlanPage.objects.live().public().child_of(self).first()
-        context["areas"] = (
-            AreaPage.objects.live().public().descendant_of(context["plan_page"])
-            if context["plan_page"]
-            else AreaPage.objects.none()
-        )
-        context["open_consultation"] = ConsultationPage.open_consultation_under(self)
+        sections = []
+        for provide in hooks.get_hooks(HOME_PAGE_CONTEXT):
+            provided = provide(self, request)
+            context.update(provided)
+            sections.extend(value for value in provided.values() if value is not None)
+        context["home_page_sections"] = sections
         return context
