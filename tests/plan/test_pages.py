@@ -77,7 +77,7 @@ def test_card_page_query_count_does_not_grow_with_kpi_rows(client, card):
     for index in range(10):
         KPI.objects.create(page=page, indicator=f"追加指標{index}", baseline="1件", target="2件", sort_order=10 + index)
     with_eleven_rows = queries_for_card_page()
-    assert with_eleven_rows == with_one_row
+    assert with_eleven_rows <= with_one_row  # (a cache another test emptied may cost the first one query)
 
 
 def test_card_page_query_budget(client, card, django_assert_max_num_queries):
