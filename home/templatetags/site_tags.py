@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import get_language
 from wagtail import hooks
 
+from home import furigana
 from home.hooks import SITE_CONTACT
 from home.models import HomePage
 
@@ -65,3 +66,13 @@ def subtitle(value) -> str:
 def quoted(value) -> str:
     """A quotation after a label: KPI「防災」 in Japanese and Chinese, KPIs “disaster” (with a space) elsewhere."""
     return f"「{value}」" if full_width() else f" “{value}”"
+
+
+@register.inclusion_tag("components/furigana_toggle.html", takes_context=True)
+def furigana_toggle(context) -> dict:
+    """The header's ふりがな on/off link, on Japanese pages only: the same page with or without ?ruby=1."""
+    request = context.get("request")
+    if request is None or get_language() != "ja" or request.method != "GET":
+        return {}
+    on = furigana.wants_ruby(request)
+    return {"url": furigana.with_ruby(request.get_full_path(), on=not on), "on": on, "toggle": furigana.TOGGLE}
