@@ -66,9 +66,10 @@ worker: $(BIN)/.runtime ## Celery worker with beat against REDIS_URL
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0"; exit 2; }
 	$(BIN)/celery -A mieplan_site worker --beat --loglevel INFO
 
-# Debian packages the tests and the benchmark use: Chromium and CJK fonts (browser tests), nginx and docker-compose
-# (tests/deploy), wrk (make bench). CI calls this target; on a laptop install them once, as root.
-TEST_TOOLS := chromium fonts-noto-cjk nginx docker-compose wrk
+# Debian packages the tests and the benchmark use: Chromium and CJK fonts (browser tests), Java (the Nu HTML
+# checker), nginx and docker-compose (tests/deploy), wrk (make bench). CI calls this target; on a laptop install
+# them once, as root.
+TEST_TOOLS := chromium fonts-noto-cjk default-jre-headless nginx docker-compose wrk
 
 test-tools: ## Install the Debian packages the tests need (needs root; CI runs it), unless they are there
 	@missing=$$(for package in $(TEST_TOOLS); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
@@ -78,8 +79,7 @@ test-tools: ## Install the Debian packages the tests need (needs root; CI runs i
 # Both cores: pytest-xdist workers (tests/conftest.py loads the whole plan once per run for all of them).
 PYTEST_WORKERS ?= 2
 
-test: $(BIN)/.dev ## Lint, checks, migrations check and the whole test suite (incl. browser tests; see test-tools)
-	$(BIN)/ruff check .
+test: $(BIN)/.dev lint ## Lint, checks, migrations check and the whole test suite (incl. browser tests; see test-tools)
 	$(MANAGE) compilemessages --ignore=.venv -v0
 	DJANGO_SETTINGS_MODULE=mieplan_site.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=mieplan_site.settings.test $(MANAGE) makemigrations --check --dry-run
@@ -108,10 +108,11 @@ bench: $(BIN)/.dev var/secret_key ## Load benchmark on loopback (wrk: make test-
 audit: $(BIN)/.dev ## Dependency audit (pip-audit over requirements.txt): fails on a known vulnerability
 	$(BIN)/python deploy/audit.py
 
-lint: $(BIN)/.dev ## ruff and djhtml in check mode
+lint: $(BIN)/.dev ## ruff, djhtml in check mode and the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
+	$(BIN)/lint-imports
 
 format: $(BIN)/.dev ## Format Python and templates
 	$(BIN)/ruff check --fix .

@@ -508,8 +508,8 @@ def write_report(report: Report) -> None:
             "## Page cache (PostgreSQL + Redis)",
             "",
             "The same pages from a server with the page cache off (cold: every request renders) and on (cached: "
-            "`home/pagecache.py` answers from Redis before Django runs), beside the trivial app measured in the "
-            "same run with the same number of clients.",
+            "`mieplan_site/pagecache.py` answers from Redis before Django runs), beside the trivial app measured in "
+            "the same run with the same number of clients.",
             "",
             "| page | mode | bytes | clients | req/s | p50 ms | p99 ms | reference req/s | ratio | errors |",
             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",

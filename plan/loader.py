@@ -26,6 +26,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
 
 from home.models import HomePage
+from home.origin import sync_default_site
 from plan.models import (
     KPI,
     AreaPage,
@@ -259,6 +260,7 @@ class PlanLoader:
             site.root_page = home
             site.site_name = str(data["title"])
             site.save()
+        sync_default_site()
         return home
 
     def remove_wagtail_welcome_page(self, root: Page) -> None:
