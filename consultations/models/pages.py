@@ -12,7 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 
-from home import pagecache
+from home import ids, pagecache
 from home.models import BasePage
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
@@ -172,7 +172,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
         return views.results(request, self)
 
-    @path("results/changes/<int:card_id>/", name="changes")
+    @path(f"results/changes/<{ids.CONVERTER}:card_id>/", name="changes")
     def changes_view(self, request: HttpRequest, card_id: int) -> HttpResponse:
         from consultations.results import changes_since_closing
         from plan.models import InitiativePage

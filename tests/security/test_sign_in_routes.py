@@ -11,10 +11,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import URLPattern, resolve, reverse
 from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.security.urlconf import url_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +33,13 @@ def signs_in(pattern: URLPattern) -> bool:
     return issubclass(view, auth_views.LoginView) or bool(post_reset)
 
 
-def walk(patterns, prefix: str = ""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
-        else:
-            yield prefix + str(entry.pattern), entry
-
-
 def sign_in_urls() -> list[str]:
     """The address of every sign-in pattern in every language (one address may be shadowed by another)."""
     urls = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for route, pattern in walk(get_resolver().url_patterns):
-                if signs_in(pattern):
-                    assert "<" not in route and "(" not in route, f"a sign-in route with parameters: {route}"
-                    urls.add("/" + route)
+    for route, pattern in url_routes():
+        if signs_in(pattern):
+            assert "<" not in route and "(" not in route, f"a sign-in route with parameters: {route}"
+            urls.add("/" + route)
     return sorted(urls)
 
 
