@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "home.pagecache.PageCacheMiddleware",  # outermost: it must see the cookies every other layer set
     "django.middleware.security.SecurityMiddleware",
     "home.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy: outermost, so redirects get them too
+    "home.security.PublicMethodsMiddleware",  # 405 for PUT, DELETE, PATCH … outside the admin
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,6 +165,13 @@ if REDIS_URL:
             "KEY_PREFIX": "mieplan",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         },
+        # Rate-limit counters (comments, status look-ups): shared by every app server.
+        "limits": {
+            "BACKEND": "home.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "mieplan",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -175,6 +183,8 @@ else:
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
+        # Local memory is one per process: `make serve`'s gunicorn workers would each count on their own.
+        "limits": {"BACKEND": "home.limits.LockedFileCache", "LOCATION": BASE_DIR / "var" / "limits"},
     }
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
