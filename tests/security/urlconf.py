@@ -11,6 +11,7 @@ from django.utils import translation
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+REGEX_GROUP = re.compile(r"\(\?P<\w+>(?:[^()]|\([^()]*\))*\)")
 
 
 def walk(patterns, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -42,8 +43,9 @@ def routable_page_routes() -> list[tuple[type, str]]:
 
 
 def fill(route: str, value: str) -> str:
-    """The route with every parameter replaced by `value`."""
-    return PARAMETER.sub(value, route).replace("^", "").replace("$", "")
+    """The route with every parameter (path converter or named regex group) replaced by `value`."""
+    filled = PARAMETER.sub(value, REGEX_GROUP.sub(value, route))
+    return filled.replace("^", "").replace("$", "").replace("\\", "")
 
 
 def parameters(route: str) -> list[tuple[str, str]]:
