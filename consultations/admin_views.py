@@ -1,13 +1,17 @@
 """Admin additions for moderators: comment filters, the state-change history panel, bulk actions, exports."""
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -16,6 +20,7 @@ from wagtail.snippets.views.snippets import IndexView
 from consultations import exports, services
 from consultations.choices import RESIDENCE_CHOICES, AgeGroup, Channel, CommentState
 from consultations.models import Comment, ConsultationPage, ResponseTopic
+from consultations.models.comments import state_choices_from
 from home.ids import parse_id
 from plan.models import AreaPage, InitiativePage
 
@@ -70,6 +75,30 @@ class ResponseTopicFilterSet(WagtailFilterSet):
         fields = ["reflection"]
 
 
+class CommentAdminForm(WagtailAdminModelForm):
+    """The comment's add/edit form: its state changes only through Comment.change_state, by the signed-in user."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.state_before = "" if self.instance._state.adding else self.instance.state
+        if "state" in self.fields:
+            self.fields["state"].choices = state_choices_from(self.state_before)
+
+    def save(self, commit: bool = True) -> Comment:
+        comment = super().save(commit=False)
+        new_state, comment.state = comment.state, self.state_before or comment.state
+        with transaction.atomic():
+            if self.state_before:
+                comment.save()
+                if new_state != self.state_before:
+                    comment.change_state(new_state, by=self.for_user)
+            else:
+                # Staff typed it in, so they know of it; a receipt still goes out if the sender gave an e-mail.
+                comment.moderators_notified_at = timezone.now()
+                comment.change_state(new_state, by=self.for_user, note=comment.channel)
+        return comment
+
+
 class CommentIndexView(IndexView):
     @cached_property
     def header_buttons(self):
@@ -106,6 +135,7 @@ class MachineTranslationPanel(Panel):
             context = super().get_context_data(parent_context)
             context["language"] = self.instance.language
             context["rendering"] = services.japanese_rendering(self.instance)
+            context["translator_configured"] = bool(settings.DEEPL_API_KEY)
             return context
 
 

@@ -5,12 +5,14 @@ so a target survives edits of other items and is the same across translations.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from consultations.choices import TargetPart
 from home.ids import parse_id
+from home.templatetags.site_tags import quoted
 from plan.models import AreaPage, ChapterPage, InitiativePage, PlanPage
 
 CARD_PARTS = {
@@ -35,6 +37,14 @@ class Target:
     part: str = TargetPart.WHOLE
     item: str = ""
     label: str = ""
+
+    def query_in(self, locale: Locale) -> str:
+        """The comment form's query string for this target on the page's version in `locale`."""
+        if self.page is None:
+            return ""
+        page = self.page.get_translation_or_none(locale) or self.page
+        params = {"page": page.pk, "part": self.part, "item": self.item}
+        return "?" + urlencode({key: value for key, value in params.items() if value})
 
 
 def page_label(page: Page) -> str:
@@ -81,12 +91,12 @@ def resolve_target(page_id: str, part: str, item: str) -> Target:
         block = next((b for b in page.measures if b.id == item), None)
         if block is None:
             raise not_found
-        return Target(page, part, item, f"{base} {part_label}「{block.value}」")
+        return Target(page, part, item, f"{base} {part_label}{quoted(block.value)}")
     if part == TargetPart.KPI:
         row = next((r for r in page.kpis.select_related("repost_of") if str(r.translation_key) == item), None)
         if row is None:
             raise not_found
-        return Target(page, part, item, f"{base} {part_label}「{row.shown.indicator}」")
+        return Target(page, part, item, f"{base} {part_label}{quoted(row.shown.indicator)}")
     if item:
         raise not_found
     if part == TargetPart.WHOLE:

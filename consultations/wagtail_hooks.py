@@ -1,18 +1,20 @@
 from django.contrib import messages
-from django.urls import path
-from django.utils import timezone
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_views
-from consultations.models import Comment, CommentStateChange, ConsultationPage, ResponseTopic
-from consultations.services import PURGE_LOG_ACTION
+from consultations import admin_period, admin_views
+from consultations.choices import CommentState
+from consultations.models import Comment, ConsultationPage, ResponseTopic
+from consultations.services import CLOSE_EARLY_LOG_ACTION, PURGE_LOG_ACTION
+from home.hooks import HOME_PAGE_CONTEXT
 
 
 class CommentViewSet(SnippetViewSet):
@@ -34,46 +36,45 @@ class CommentViewSet(SnippetViewSet):
         "language",
         DateColumn("submitted_at", label=gettext_lazy("受付日時")),
     ]
-    panels = [
-        TabbedInterface(
-            [
-                ObjectList(
-                    [
-                        MultiFieldPanel(
-                            [
-                                FieldPanel("consultation"),
-                                FieldRowPanel([FieldPanel("channel"), FieldPanel("submitted_at")]),
-                                FieldPanel("target_page"),
-                                FieldRowPanel([FieldPanel("target_part"), FieldPanel("target_label")]),
-                            ],
-                            heading=gettext_lazy("受付"),
-                        ),
-                        FieldPanel("body"),
-                        admin_views.MachineTranslationPanel(heading=gettext_lazy("機械翻訳（日本語）")),
-                        MultiFieldPanel(
-                            [
-                                FieldPanel("name"),
-                                FieldRowPanel([FieldPanel("age_group"), FieldPanel("residence")]),
-                                FieldPanel("email"),
-                                FieldPanel("publication"),
-                                FieldPanel("language"),
-                            ],
-                            heading=gettext_lazy("提出者（個人情報：意見担当のみ閲覧可）"),
-                        ),
-                        MultiFieldPanel(
-                            [FieldPanel("state"), FieldPanel("topic"), FieldPanel("moderator_note")],
-                            heading=gettext_lazy("対応"),
-                        ),
-                    ],
-                    heading=gettext_lazy("意見"),
-                ),
-                ObjectList(
-                    [admin_views.StateHistoryPanel(heading=gettext_lazy("状態の変更履歴"))],
-                    heading=gettext_lazy("履歴"),
-                ),
-            ]
-        )
-    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("consultation"),
+                            FieldRowPanel([FieldPanel("channel"), FieldPanel("submitted_at")]),
+                            FieldPanel("target_page"),
+                            FieldRowPanel([FieldPanel("target_part"), FieldPanel("target_label")]),
+                        ],
+                        heading=gettext_lazy("受付"),
+                    ),
+                    FieldPanel("body"),
+                    admin_views.MachineTranslationPanel(heading=gettext_lazy("機械翻訳（日本語）")),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("name"),
+                            FieldRowPanel([FieldPanel("age_group"), FieldPanel("residence")]),
+                            FieldPanel("email"),
+                            FieldPanel("publication"),
+                            FieldPanel("language"),
+                        ],
+                        heading=gettext_lazy("提出者（個人情報：意見担当のみ閲覧可）"),
+                    ),
+                    MultiFieldPanel(
+                        [FieldPanel("state"), FieldPanel("topic"), FieldPanel("moderator_note")],
+                        heading=gettext_lazy("対応"),
+                    ),
+                ],
+                heading=gettext_lazy("意見"),
+            ),
+            ObjectList(
+                [admin_views.StateHistoryPanel(heading=gettext_lazy("状態の変更履歴"))],
+                heading=gettext_lazy("履歴"),
+            ),
+        ],
+        base_form_class=admin_views.CommentAdminForm,
+    )
 
     def get_queryset(self, request):
         return Comment.objects.with_group_size().select_related("consultation")
@@ -128,31 +129,6 @@ hooks.register("after_create_page", warn_if_period_is_short)
 hooks.register("after_edit_page", warn_if_period_is_short)
 
 
-@hooks.register("before_edit_snippet")
-def remember_comment_state(request, instance):
-    if isinstance(instance, Comment):
-        request._comment_state_before_edit = instance.state
-
-
-@hooks.register("after_edit_snippet")
-def record_comment_state_change(request, instance):
-    before = getattr(request, "_comment_state_before_edit", None)
-    if isinstance(instance, Comment) and before is not None and before != instance.state:
-        CommentStateChange.objects.create(
-            comment=instance, from_state=before, to_state=instance.state, changed_by=request.user
-        )
-
-
-@hooks.register("after_create_snippet")
-def record_staff_entered_comment(request, instance):
-    if isinstance(instance, Comment):
-        CommentStateChange.objects.create(
-            comment=instance, to_state=instance.state, changed_by=request.user, note=instance.channel
-        )
-        # Staff typed it in, so they know of it; a receipt still goes out if the sender gave an e-mail.
-        Comment.objects.filter(pk=instance.pk).update(moderators_notified_at=timezone.now())
-
-
 @hooks.register("register_log_actions")
 def register_purge_log_action(actions) -> None:
     # The retention purge (manage.py purge_personal_data) leaves one entry in the consultation page's history.
@@ -167,3 +143,59 @@ def register_purge_log_action(actions) -> None:
                 "保存期間を過ぎた%(count)d件の意見から個人情報を削除しました。",
                 count,
             ) % {"count": count}
+
+
+@hooks.register("register_admin_urls")
+def close_early_urls():
+    return [
+        path(
+            "consultations/<int:page_id>/close-early/", admin_period.close_early_view, name="consultations_close_early"
+        )
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def close_early_button(page, user, view_name, next_url=None):
+    page = page.specific
+    if isinstance(page, ConsultationPage) and page.is_open() and page.permissions_for_user(user).can_publish():
+        yield Button(
+            _("募集を早期終了する"),
+            reverse("consultations_close_early", args=[page.pk]),
+            icon_name="warning",
+            priority=90,
+        )
+
+
+def warn_if_comments_wait(request, page) -> None:
+    page = page.specific
+    if not (isinstance(page, ConsultationPage) and page.live and page.results_published):
+        return
+    waiting = Comment.objects.filter(consultation=page.source_consultation, state=CommentState.RECEIVED).count()
+    if waiting:
+        messages.warning(
+            request,
+            ngettext(
+                "結果を公表しましたが、まだ確認していない意見が%(count)d件あります。意見一覧で確認してください。",
+                "結果を公表しましたが、まだ確認していない意見が%(count)d件あります。意見一覧で確認してください。",
+                waiting,
+            )
+            % {"count": waiting},
+        )
+
+
+hooks.register("after_edit_page", warn_if_comments_wait)
+
+
+@hooks.register("register_log_actions")
+def register_close_early_log_action(actions) -> None:
+    @actions.register_action(CLOSE_EARLY_LOG_ACTION)
+    class ClosedEarly(LogFormatter):
+        label = gettext_lazy("意見募集の早期終了")
+
+        def format_message(self, log_entry) -> str:
+            return _("意見募集を早期終了しました。理由：%(reason)s") % {"reason": log_entry.data.get("reason", "")}
+
+
+@hooks.register(HOME_PAGE_CONTEXT)
+def open_consultation_on_the_home_page(home, request) -> dict:
+    return {"open_consultation": ConsultationPage.open_consultation_under(home)}

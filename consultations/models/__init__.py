@@ -1,4 +1,11 @@
-from .comments import Comment, CommentStateChange, ResponseTopic
+from .comments import Comment, CommentStateChange, IllegalStateChange, ResponseTopic
 from .pages import ConsultationPage, ConsultationState
 
-__all__ = ["Comment", "CommentStateChange", "ConsultationPage", "ConsultationState", "ResponseTopic"]
+__all__ = [
+    "Comment",
+    "CommentStateChange",
+    "ConsultationPage",
+    "ConsultationState",
+    "IllegalStateChange",
+    "ResponseTopic",
+]
