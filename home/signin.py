@@ -22,8 +22,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.forms.auth import LoginForm
 
@@ -37,7 +37,15 @@ def lockout_response(
     """axes' AXES_LOCKOUT_CALLABLE: a page in the reader's language, 429 so clients and proxies see a throttle."""
     cooloff = settings.AXES_COOLOFF_TIME
     minutes = int(cooloff.total_seconds() // 60) if isinstance(cooloff, timedelta) else 0
-    html = render_to_string("home/lockout.html", {"minutes": minutes}, request=request)
+    context = {
+        "heading": gettext("一時的にロックしました"),
+        "paragraphs": [
+            gettext("ログインに続けて失敗したため、一時的にロックしました。%(minutes)s分後にもう一度お試しください。")
+            % {"minutes": minutes},
+            gettext("パスワードや確認コードがわからない場合は、サイト管理者にお問い合わせください。"),
+        ],
+    }
+    html = render_to_string("error_plain.html", context, request=request)
     return HttpResponse(html, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 

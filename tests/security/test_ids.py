@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from consultations.models import Comment, ConsultationPage
 from home.ids import MAX_ID, parse_id
+from tests.periods import publish_results
 from tests.security.urlconf import fill, parameters, routable_page_routes, url_routes
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +42,7 @@ def test_the_walk_finds_the_comment_and_changes_routes():
 
 @pytest.fixture
 def results_published(consultation) -> ConsultationPage:
-    consultation.results_published = True
-    consultation.save_revision().publish()
+    publish_results(consultation)
     return consultation
 
 
