@@ -2,7 +2,7 @@
 
 import django_filters
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -19,8 +19,9 @@ from wagtail.snippets.views.snippets import IndexView
 
 from consultations import exports, services
 from consultations.choices import RESIDENCE_CHOICES, AgeGroup, Channel, CommentState
-from consultations.models import Comment, ConsultationPage
+from consultations.models import Comment, ConsultationPage, ResponseTopic
 from consultations.models.comments import state_choices_from
+from home.ids import parse_id
 from plan.models import AreaPage, InitiativePage
 
 
@@ -33,9 +34,23 @@ def target_choices() -> list[tuple[str, str]]:
     return [(str(page.translation_key), f"{getattr(page, 'number', '')} {page.title}".strip()) for page in pages]
 
 
+class IdModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A page chooser whose id is checked before the query: a page's key is a relation, where Django does not
+    turn an id beyond 64 bits into "not found" as it does for plain integer keys."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ConsultationFilter(django_filters.ModelChoiceFilter):
+    field_class = IdModelChoiceField
+
+
 class CommentFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(label=_("状態"), choices=CommentState.choices)
-    consultation = django_filters.ModelChoiceFilter(label=_("意見募集"), queryset=ConsultationPage.objects.all())
+    consultation = ConsultationFilter(label=_("意見募集"), queryset=ConsultationPage.objects.all())
     target = django_filters.ChoiceFilter(label=_("対象のカード・分野"), choices=target_choices, method="filter_target")
     residence = django_filters.ChoiceFilter(label=_("お住まい"), choices=RESIDENCE_CHOICES[1:])
     age_group = django_filters.ChoiceFilter(label=_("年代"), choices=AgeGroup.choices[1:])
@@ -50,6 +65,14 @@ class CommentFilterSet(WagtailFilterSet):
 
     def filter_target(self, queryset, name, value):
         return queryset.filter(target_page__translation_key=value)
+
+
+class ResponseTopicFilterSet(WagtailFilterSet):
+    consultation = ConsultationFilter(label=_("意見募集"), queryset=ConsultationPage.objects.all())
+
+    class Meta:
+        model = ResponseTopic
+        fields = ["reflection"]
 
 
 class CommentAdminForm(WagtailAdminModelForm):

@@ -85,7 +85,7 @@ class ResponseTopicViewSet(SnippetViewSet):
     icon = "doc-full"
     menu_label = gettext_lazy("論点と県の考え方")
     list_display = ["title", "reflection", "consultation", "target_page"]
-    list_filter = ["consultation", "reflection"]
+    filterset_class = admin_views.ResponseTopicFilterSet
 
 
 class ConsultationAdminGroup(SnippetViewSetGroup):

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 
 from consultations.cachetags import RESULTS
+from home import ids
 from home.models import BasePage, optional_page_link
 from mieplan_site import pagecache
 from search.fields import japanese_page_search_fields
@@ -190,7 +191,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         ("thanks/", "thanks"),
         ("status/", "status"),
         ("results/", "results"),
-        ("results/changes/<int:card_id>/", "changes"),
+        (f"results/changes/<{ids.CONVERTER}:card_id>/", "changes"),
         ("results/opendata/<str:fmt>/", "opendata"),
     )
     route_views = None
