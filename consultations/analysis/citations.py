@@ -11,7 +11,24 @@ from dataclasses import dataclass, field
 from consultations.analysis.text import normalise, words
 
 # The frame of a summary sentence (「…を求める意見」): not a claim about what residents wrote.
-FRAME_LEMMAS = frozenset("意見 求める 要望 提案 指摘 声 いう 複数 多数 寄せる 述べる 求め 趣旨 同趣旨".split())
+FRAME_LEMMAS = frozenset(
+    [
+        "意見",
+        "求める",
+        "要望",
+        "提案",
+        "指摘",
+        "声",
+        "いう",
+        "複数",
+        "多数",
+        "寄せる",
+        "述べる",
+        "求め",
+        "趣旨",
+        "同趣旨",
+    ]
+)
 CITATION = re.compile(r"[〔\[［(（]\s*([0-9A-Za-z\-－ー、,，・\s]+?)\s*[〕\]］)）]\s*$")
 RECEIPT = re.compile(r"[0-9A-Za-z]{4}[-－ー]?[0-9A-Za-z]{4}")
 MIN_SUPPORT = 0.5

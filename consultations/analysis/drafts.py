@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from consultations.analysis.citations import CommentEvidence, check_sentence, claim_words
-from consultations.analysis.text import tagger, is_greeting, sentences
+from consultations.analysis.text import is_greeting, sentences, tagger
 
 TITLE_PHRASES = 3
 MAX_SENTENCES = 3
@@ -44,8 +44,10 @@ def key_phrases(topic_terms: list[tuple[str, ...]], other_topics: list[Counter])
     total = len(other_topics) + 1
     scored = sorted(
         counts,
-        key=lambda term: (-counts[term] * math.log(1 + total / (1 + topics_with[term])) * (1.3 if len(term) > 3 else 1),
-                          term),
+        key=lambda term: (
+            -counts[term] * math.log(1 + total / (1 + topics_with[term])) * (1.3 if len(term) > 3 else 1),
+            term,
+        ),
     )
     chosen: list[str] = []
     for term in scored:

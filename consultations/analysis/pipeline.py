@@ -236,12 +236,16 @@ def analyse(
         title = FOREIGN_TITLE if key == FOREIGN else "・".join(phrase_terms)
         targets = Counter(by_receipt[r].target for r in receipts if by_receipt[r].target)
         weights = _term_weights(distinct, evidence, others)
-        summary = drafts.summarise(
-            distinct + [r for r in receipts if r not in distinct],
-            {r: analysed[index_of[r]] or by_receipt[r].text for r in receipts},
-            evidence,
-            weights,
-        ) if key != FOREIGN else []
+        summary = (
+            drafts.summarise(
+                distinct + [r for r in receipts if r not in distinct],
+                {r: analysed[index_of[r]] or by_receipt[r].text for r in receipts},
+                evidence,
+                weights,
+            )
+            if key != FOREIGN
+            else []
+        )
         results.append(
             TopicResult(
                 key=key,

@@ -18,10 +18,85 @@ GREETING = re.compile(
 )
 # Lemmas that carry no topic: the verbs and nouns every comment uses to ask or to think.
 STOP_LEMMAS = frozenset(
-    "する ある いる なる 思う 考える 言う 出来る できる 見る 行う 欲しい 良い 思える 頂く いただく 下さる"
-    " 願う 感じる 事 こと 物 もの 為 ため 所 ところ 時 とき 方 よう 様 等 など 点 中 上 下 今 今後 さん 皆"
-    " 皆さん 私 自分 我々 的 性 化 件 県 三重 三重県 計画 意見 お願い 必要 是非 ぜひ 大変 とても 多い 少ない"
-    " 無い ない くれる 貰う もらう 居る 付く 分かる 来る 行く 持つ 入る 出る 置く".split()
+    [
+        "する",
+        "ある",
+        "いる",
+        "なる",
+        "思う",
+        "考える",
+        "言う",
+        "出来る",
+        "できる",
+        "見る",
+        "行う",
+        "欲しい",
+        "良い",
+        "思える",
+        "頂く",
+        "いただく",
+        "下さる",
+        "願う",
+        "感じる",
+        "事",
+        "こと",
+        "物",
+        "もの",
+        "為",
+        "ため",
+        "所",
+        "ところ",
+        "時",
+        "とき",
+        "方",
+        "よう",
+        "様",
+        "等",
+        "など",
+        "点",
+        "中",
+        "上",
+        "下",
+        "今",
+        "今後",
+        "さん",
+        "皆",
+        "皆さん",
+        "私",
+        "自分",
+        "我々",
+        "的",
+        "性",
+        "化",
+        "件",
+        "県",
+        "三重",
+        "三重県",
+        "計画",
+        "意見",
+        "お願い",
+        "必要",
+        "是非",
+        "ぜひ",
+        "大変",
+        "とても",
+        "多い",
+        "少ない",
+        "無い",
+        "ない",
+        "くれる",
+        "貰う",
+        "もらう",
+        "居る",
+        "付く",
+        "分かる",
+        "来る",
+        "行く",
+        "持つ",
+        "入る",
+        "出る",
+        "置く",
+    ]
 )
 CONTENT_POS = {("名詞", "普通名詞"), ("名詞", "固有名詞"), ("動詞", "一般"), ("形容詞", "一般"), ("形状詞", "一般")}
 KATAKANA_WORD = re.compile(r"[\u30a1-\u30fa\u30fc]+")
@@ -29,11 +104,69 @@ LATIN_WORD = re.compile(r"[^\W\d_]{2,}")
 
 # Function words of the site's other languages; a Latin-script comment is the language with most of them.
 LATIN_STOPWORDS = {
-    "en": set("the and is are to of for in this that please should we it not be with".split()),
-    "pt-br": set("não de que para os uma é com por mais das dos muito como está isso".split()),
-    "es": set("el la los las que por para una es con del muy pero más está como".split()),
-    "vi": set("của và không là có được cho các những người với này một trong".split()),
-    "fil": set("ang ng mga sa po na ay at ko ito namin para hindi lang".split()),
+    "en": set(
+        [
+            "the",
+            "and",
+            "is",
+            "are",
+            "to",
+            "of",
+            "for",
+            "in",
+            "this",
+            "that",
+            "please",
+            "should",
+            "we",
+            "it",
+            "not",
+            "be",
+            "with",
+        ]
+    ),
+    "pt-br": set(
+        [
+            "não",
+            "de",
+            "que",
+            "para",
+            "os",
+            "uma",
+            "é",
+            "com",
+            "por",
+            "mais",
+            "das",
+            "dos",
+            "muito",
+            "como",
+            "está",
+            "isso",
+        ]
+    ),
+    "es": set(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "que",
+            "por",
+            "para",
+            "una",
+            "es",
+            "con",
+            "del",
+            "muy",
+            "pero",
+            "más",
+            "está",
+            "como",
+        ]
+    ),
+    "vi": set(["của", "và", "không", "là", "có", "được", "cho", "các", "những", "người", "với", "này", "một", "trong"]),
+    "fil": set(["ang", "ng", "mga", "sa", "po", "na", "ay", "at", "ko", "ito", "namin", "para", "hindi", "lang"]),
 }
 VIETNAMESE_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
@@ -111,7 +244,9 @@ class Words:
 def words(text: str, language: str = "ja") -> Words:
     """Content words of a text: Japanese through MeCab, other languages as their lower-cased words."""
     if language != "ja":
-        found = tuple(word for word in LATIN_WORD.findall(normalise(text)) if word not in LATIN_STOPWORDS.get(language, ()))
+        found = tuple(
+            word for word in LATIN_WORD.findall(normalise(text)) if word not in LATIN_STOPWORDS.get(language, ())
+        )
         return Words(found, ())
     lemmas: list[str] = []
     phrases: list[str] = []
@@ -134,7 +269,7 @@ def words(text: str, language: str = "ja") -> Words:
     for node in tagger()(unicodedata.normalize("NFKC", text)):
         feature = node.feature
         pos = (feature.pos1, feature.pos2)
-        is_noun = feature.pos1 == "名詞" and feature.pos2 != "数詞" or feature.pos1 == "接頭辞"
+        is_noun = (feature.pos1 == "名詞" and feature.pos2 != "数詞") or feature.pos1 == "接頭辞"
         if is_noun:
             run.append(node.surface)
         else:
@@ -146,7 +281,7 @@ def words(text: str, language: str = "ja") -> Words:
         if pos not in CONTENT_POS:
             continue
         lemma = (feature.lemma or node.surface).split("-")[0]
-        if lemma in STOP_LEMMAS or len(lemma) < 2 and not re.match(r"[\u4e00-\u9fff]", lemma):
+        if lemma in STOP_LEMMAS or (len(lemma) < 2 and not re.match(r"[\u4e00-\u9fff]", lemma)):
             continue
         lemmas.append(lemma)
     close_katakana()

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 WORD_WEIGHT = 1.0
-TARGET_WEIGHT = 0.8
-AFFINITY_WEIGHT = 0.6
-KPI_WEIGHT = 0.3
+TARGET_WEIGHT = 0.6
+AFFINITY_WEIGHT = 0.4
+KPI_WEIGHT = 0.7
 MAX_VOCABULARY = 3000
 SAMPLE = 1200
 MAX_TOPICS = 60
@@ -85,9 +85,7 @@ class Space:
                 target[row, self.card_index[unit.card]] = 1.0
             if unit.part == "kpi":
                 kpi[row, 0] = 1.0
-        joined = np.hstack(
-            [WORD_WEIGHT * words, AFFINITY_WEIGHT * affinity, TARGET_WEIGHT * target, KPI_WEIGHT * kpi]
-        )
+        joined = np.hstack([WORD_WEIGHT * words, AFFINITY_WEIGHT * affinity, TARGET_WEIGHT * target, KPI_WEIGHT * kpi])
         return _normalise_rows(joined)
 
 

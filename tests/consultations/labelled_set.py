@@ -58,8 +58,17 @@ def load(name: str = "analysis_labelled.yaml") -> Labelled:
     def add(row: dict, label: str, card: str, part: str) -> str:
         receipt = fake_receipt(f"{name}:{row['id']}")
         target = f"{card} {part}" if card else ""
-        inputs.append(CommentInput(receipt=receipt, text=row["text"], card=card, part=part, target=target,
-                                   sender=f"sender:{row['id']}", external_id=row["id"]))
+        inputs.append(
+            CommentInput(
+                receipt=receipt,
+                text=row["text"],
+                card=card,
+                part=part,
+                target=target,
+                sender=f"sender:{row['id']}",
+                external_id=row["id"],
+            )
+        )
         topic[receipt] = label
         return receipt
 
@@ -76,7 +85,9 @@ def load(name: str = "analysis_labelled.yaml") -> Labelled:
 def scores(labelled: Labelled, result: Result) -> dict[str, float]:
     """ARI/NMI on Japanese on-topic comments, campaign pair precision/recall, language accuracy."""
     predicted = {comment.receipt: comment for comment in result.comments}
-    scored = [r for r, label in labelled.topic.items() if label not in {"other", "foreign"} and r not in labelled.language]
+    scored = [
+        r for r, label in labelled.topic.items() if label not in {"other", "foreign"} and r not in labelled.language
+    ]
     truth = [labelled.topic[r] for r in scored]
     topics = [predicted[r].topic for r in scored]
     true_groups: dict[str, set] = {}
