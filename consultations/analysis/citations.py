@@ -29,8 +29,9 @@ FRAME_LEMMAS = frozenset(
         "同趣旨",
     ]
 )
-CITATION = re.compile(r"[〔\[［(（]\s*([0-9A-Za-z\-－ー、,，・\s]+?)\s*[〕\]］)）]\s*$")
-RECEIPT = re.compile(r"[0-9A-Za-z]{4}[-－ー]?[0-9A-Za-z]{4}")
+ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"  # receipts typed in full width count too
+CITATION = re.compile(rf"[〔\[［(（]\s*([{ALNUM}\-－ー、,，・\s]+?)\s*[〕\]］)）]\s*$")
+RECEIPT = re.compile(rf"[{ALNUM}]{{4}}[-－ー]?[{ALNUM}]{{4}}")
 MIN_SUPPORT = 0.5
 
 
