@@ -228,7 +228,8 @@ def set_summary(topic: ProposedTopic | ResponseTopic, text: str) -> None:
         topic.sentences.all().delete()
         store_sentences(topic, sentences)
         if isinstance(topic, ResponseTopic):
-            ResponseTopic.objects.filter(pk=topic.pk).update(summary=summary_text(sentences, with_receipts=False))
+            topic.summary = summary_text(sentences, with_receipts=False)
+            topic.save(update_fields=["summary"])
 
 
 def draft_summary(topic: ProposedTopic | ResponseTopic) -> str:
