@@ -16,6 +16,7 @@ from consultations.analysis.text import is_greeting, sentences, tagger
 
 TITLE_PHRASES = 3
 MAX_SENTENCES = 3
+CANDIDATE_MEMBERS = 60
 SENTENCE_LENGTH = (8, 120)
 ENDING = re.compile(r"[。．.！!？?\s]+$")
 # Polite endings of residents' sentences and their plain forms, tried in order.
@@ -89,8 +90,11 @@ def summarise(
 ) -> list[DraftSentence]:
     """Up to MAX_SENTENCES cited sentences for the topic whose members (receipts, representatives first) are given."""
     topic = set(members)
+    # Sentences come from the members whose words weigh most in the topic (a bounded number, so a topic of
+    # thousands costs what one of a hundred does); citations are still checked against every member.
+    central = sorted(members, key=lambda r: (-sum(weights.get(w, 0.0) for w in evidence[r].lemmas), r))
     candidates: list[tuple[float, str, str]] = []
-    for receipt in members:
+    for receipt in central[:CANDIDATE_MEMBERS]:
         for sentence in sentences(texts[receipt]):
             if is_greeting(sentence) or not SENTENCE_LENGTH[0] <= len(sentence) <= SENTENCE_LENGTH[1]:
                 continue

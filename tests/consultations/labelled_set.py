@@ -19,6 +19,7 @@ from consultations.analysis.pipeline import CommentInput, Result
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
+LABELLED_SETS = ["analysis_labelled.yaml", "analysis_second.yaml"]
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 

@@ -9,9 +9,9 @@ from consultations.analysis import campaigns
 from consultations.analysis.citations import CommentEvidence, check_sentence, split_citations
 from consultations.analysis.pipeline import FOREIGN, CommentInput, analyse
 from consultations.analysis.text import detect_language
-from tests.consultations.labelled_set import card_texts, load, scores
+from tests.consultations.labelled_set import LABELLED_SETS, card_texts, load, scores
 
-LABELLED_SETS = ["analysis_labelled.yaml", "analysis_second.yaml"]
+
 
 
 @pytest.fixture(scope="module")
