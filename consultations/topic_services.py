@@ -189,6 +189,8 @@ def violation_message(number: int, violation: Violation) -> str:
 
 
 def topic_members(topic: ProposedTopic | ResponseTopic) -> list[Comment]:
+    if topic.pk is None:  # a 論点 being created has no comments yet
+        return []
     if isinstance(topic, ProposedTopic):
         return list(Comment.objects.filter(placement__topic=topic))
     return list(topic.comments.all())

@@ -5,13 +5,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from consultations import admin_views, topic_admin
+from consultations.forms import ResponseTopicForm
 from consultations.models import Comment, CommentStateChange, ConsultationPage, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
 
@@ -86,6 +87,8 @@ class ResponseTopicViewSet(SnippetViewSet):
     menu_label = gettext_lazy("論点と県の考え方")
     list_display = ["title", "reflection", "consultation", "target_page"]
     list_filter = ["consultation", "reflection"]
+    # The summary is checked by the citation rule (a form error when a sentence does not stand on its comments).
+    edit_handler = ObjectList(ResponseTopic.panels, base_form_class=ResponseTopicForm)
 
 
 class ConsultationAdminGroup(SnippetViewSetGroup):

@@ -12,8 +12,6 @@ from consultations.analysis.text import detect_language
 from tests.consultations.labelled_set import LABELLED_SETS, card_texts, load, scores
 
 
-
-
 @pytest.fixture(scope="module")
 def cards() -> dict[str, str]:
     return card_texts()
