@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +52,15 @@ def plan_cards(consultation: ConsultationPage) -> dict[int, InitiativePage]:
     return {card.pk: card for card in cards.prefetch_related("kpis")}
 
 
-def target_label(comment: Comment, card: InitiativePage | None) -> str:
+def item_positions(card: InitiativePage) -> dict[str, dict[str, int]]:
+    """1-based positions of the card's KPI rows and measure items by the id a comment's target keeps."""
+    return {
+        TargetPart.KPI: {str(row.translation_key): i for i, row in enumerate(card.kpi_rows(), start=1)},
+        TargetPart.MEASURE: {block.id: i for i, block in enumerate(card.measures, start=1)},
+    }
+
+
+def target_label(comment: Comment, card: InitiativePage | None, positions: dict[str, dict[str, int]]) -> str:
     """該当箇所 as the results table shows it: card number and part, with the item's position in it."""
     if comment.target_page_id is None:
         return _("計画全体")
@@ -61,13 +69,8 @@ def target_label(comment: Comment, card: InitiativePage | None) -> str:
     if comment.target_part == TargetPart.WHOLE:
         return card.number
     label = f"{card.number} {TargetPart(comment.target_part).label}"
-    if comment.target_part == TargetPart.KPI:
-        keys = [str(row.translation_key) for row in card.kpi_rows()]
-        return f"{label} {keys.index(comment.target_item) + 1}" if comment.target_item in keys else label
-    if comment.target_part == TargetPart.MEASURE:
-        ids = [block.id for block in card.measures]
-        return f"{label} {ids.index(comment.target_item) + 1}" if comment.target_item in ids else label
-    return label
+    position = positions.get(comment.target_part, {}).get(comment.target_item)
+    return f"{label} {position}" if position else label
 
 
 def analysed_comments(consultation: ConsultationPage):
@@ -90,6 +93,7 @@ def japanese_translation(comment: Comment) -> str:
 def analysis_inputs(consultation: ConsultationPage) -> tuple[list[CommentInput], dict[str, str]]:
     """The analysis input for each comment, and the plan's card texts by card number."""
     cards = plan_cards(consultation)
+    positions = {pk: item_positions(card) for pk, card in cards.items()}
     inputs = []
     for comment in analysed_comments(consultation):
         card = cards.get(comment.target_page_id)
@@ -101,7 +105,7 @@ def analysis_inputs(consultation: ConsultationPage) -> tuple[list[CommentInput],
                 text=mask_personal_data(comment.body),
                 card=card.number if card else "",
                 part=comment.target_part,
-                target=target_label(comment, card),
+                target=target_label(comment, card, positions.get(comment.target_page_id, {})),
                 sender=comment.client_key or comment.email.casefold(),
                 external_id=getattr(comment, "external_id", ""),  # recorded by the file import (intake)
                 translation=japanese_translation(comment),
@@ -142,22 +146,24 @@ def store_result(consultation: ConsultationPage, result: Result) -> None:
     ProposedTopic.objects.filter(consultation=consultation, accepted_as__isnull=True).exclude(
         key__in=[topic.key for topic in result.topics]
     ).delete()
-    comments = {
-        c.receipt_number: c for c in Comment.objects.filter(receipt_number__in=[r.receipt for r in result.comments])
-    }
-    placements = {p.comment_id: p for p in TopicPlacement.objects.filter(comment__in=comments.values())}
-    changed, created = [], []
+    # Comments staff placed (confirmed or set aside) keep their placement; the others are placed afresh, in bulk.
+    placements = TopicPlacement.objects.filter(comment__consultation=consultation)
+    kept = {p.comment_id: p for p in placements.filter(models.Q(confirmed=True) | models.Q(outlier=True))}
+    placements.exclude(comment_id__in=kept).delete()
+    ids = dict(Comment.objects.filter(consultation=consultation).values_list("receipt_number", "pk"))
+    fresh, changed = [], []
     for found in result.comments:
-        comment = comments[found.receipt]
-        placement = placements.get(comment.pk) or TopicPlacement(comment=comment)
-        if not placement.confirmed and not placement.outlier:
-            placement.topic = topics[found.topic] if found.topic else None
+        placement = kept.get(ids[found.receipt])
+        if placement is None:
+            placement = TopicPlacement(comment_id=ids[found.receipt], topic=topics.get(found.topic))
+            fresh.append(placement)
+        else:
+            changed.append(placement)
         placement.campaign = found.campaign or ""
         placement.language = found.language
         placement.matched = found.matched
-        (changed if placement.pk else created).append(placement)
-    TopicPlacement.objects.bulk_update(changed, ["topic", "campaign", "language", "matched"], batch_size=500)
-    TopicPlacement.objects.bulk_create(created, batch_size=500)
+    TopicPlacement.objects.bulk_update(changed, ["campaign", "language", "matched"], batch_size=500)
+    TopicPlacement.objects.bulk_create(fresh, batch_size=1000)
 
 
 def store_sentences(topic: ProposedTopic | ResponseTopic, sentences: list[tuple[str, tuple[str, ...]]]) -> None:
