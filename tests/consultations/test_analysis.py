@@ -201,3 +201,19 @@ class TestCitationRule:
 
     def test_an_unknown_receipt_is_refused(self):
         assert self.codes("紙の申請書を残す意見。", ("CCCC-CCCC",)) == ["unknown_comment"]
+
+
+def test_a_translated_foreign_comment_is_placed_by_its_translation(runs, cards):
+    labelled, _result = runs["analysis_second.yaml"]
+    drone_letter = "Please test drones to deliver medicine to mountain villages."
+    translated = CommentInput(
+        receipt="ZZZZ-ZZZY",
+        text=drone_letter,
+        translation="ドローンで山間部の集落に薬を届ける実証実験を進めてください。",
+    )
+    untranslated = CommentInput(receipt="ZZZZ-ZZZX", text=drone_letter)
+    result = analyse([*labelled.inputs, translated, untranslated], cards)
+    topic_of = {comment.receipt: comment.topic for comment in result.comments}
+    drone_topics = {topic_of[c.receipt] for c in labelled.inputs if labelled.topic[c.receipt] == "drone"}
+    assert topic_of["ZZZZ-ZZZY"] in drone_topics
+    assert topic_of["ZZZZ-ZZZX"] == FOREIGN
