@@ -114,7 +114,7 @@ def public_records(consultation: ConsultationPage) -> Iterator[dict]:
             "body": comment.body,
             "topic": topic.title if topic else "",
             "response": topic.response if topic else "",
-            "reflection": topic.get_reflection_display() if topic else "",
+            "reflection": str(topic.reflection or "") if topic else "",
         }
 
 

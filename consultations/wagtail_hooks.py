@@ -11,7 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from consultations import admin_views
-from consultations.models import Comment, CommentStateChange, ConsultationPage, ResponseTopic
+from consultations.models import Comment, CommentStateChange, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
 
 
@@ -87,8 +87,15 @@ class ResponseTopicViewSet(SnippetViewSet):
     list_filter = ["consultation", "reflection"]
 
 
+class ReflectionStatusViewSet(SnippetViewSet):
+    model = ReflectionStatus
+    icon = "list-ul"
+    menu_label = gettext_lazy("反映状況の区分")
+    list_display = ["label", "description", "sort_order"]
+
+
 class ConsultationAdminGroup(SnippetViewSetGroup):
-    items = (CommentViewSet, ResponseTopicViewSet)
+    items = (CommentViewSet, ResponseTopicViewSet, ReflectionStatusViewSet)
     menu_icon = "comment"
     menu_label = gettext_lazy("意見募集")
     menu_order = 250
