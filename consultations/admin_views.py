@@ -127,6 +127,14 @@ class PublishCommentsBulkAction(CommentStateBulkAction):
     new_state = CommentState.PUBLISHED
     action_priority = 10
 
+    def get_context_data(self, **kwargs):
+        # What is about to become public: the pages show it masked, but moderators are told before they confirm.
+        context = super().get_context_data(**kwargs)
+        context["personal_data"] = [
+            (entry, kinds) for entry in context["items"] if (kinds := entry["item"].personal_data_found)
+        ]
+        return context
+
 
 class RejectCommentsBulkAction(CommentStateBulkAction):
     display_name = _("対象外にする")

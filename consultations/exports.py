@@ -42,7 +42,7 @@ def staff_row(comment: Comment) -> list[str]:
         comment.get_channel_display(),
         comment.get_state_display(),
         comment.target_label,
-        comment.body,
+        comment.masked_body,  # the original stays in the comment's own admin view
         comment.name,
         comment.get_age_group_display(),
         comment.get_residence_display(),
@@ -111,7 +111,7 @@ def public_records(consultation: ConsultationPage) -> Iterator[dict]:
             "number": number,
             "submitted_on": timezone.localtime(comment.submitted_at).date().isoformat(),
             "target": comment.target_label,
-            "body": comment.body,
+            "body": comment.masked_body,
             "topic": topic.title if topic else "",
             "response": topic.response if topic else "",
             "reflection": str(topic.reflection or "") if topic else "",

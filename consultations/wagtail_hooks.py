@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from consultations import admin_views
+from consultations.choices import CommentState
 from consultations.models import Comment, CommentStateChange, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
 
@@ -148,6 +149,12 @@ def record_comment_state_change(request, instance):
         CommentStateChange.objects.create(
             comment=instance, from_state=before, to_state=instance.state, changed_by=request.user
         )
+        if instance.state == CommentState.PUBLISHED and (kinds := instance.personal_data_found):
+            messages.warning(
+                request,
+                _("公開した意見に個人情報と思われる記載（%(kinds)s）があります。公開ページでは伏せ字で表示されます。")
+                % {"kinds": "、".join(kinds)},
+            )
 
 
 @hooks.register("after_create_snippet")

@@ -21,6 +21,7 @@ from consultations.choices import (
     Publication,
     TargetPart,
 )
+from consultations.masking import PLACEHOLDERS, mask_personal_data, personal_data_kinds
 
 # No 0/O, 1/I/L: receipt numbers are read aloud on the phone and typed from paper.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -225,8 +226,18 @@ class Comment(models.Model):
         return tags
 
     @property
+    def masked_body(self) -> str:
+        """The text as anyone but a moderator reading this comment sees it: personal data as placeholders."""
+        return mask_personal_data(self.body)
+
+    @property
     def short_body(self) -> str:
-        return re.sub(r"\s+", " ", self.body)[:40]
+        return re.sub(r"\s+", " ", self.masked_body)[:40]
+
+    @property
+    def personal_data_found(self) -> list[str]:
+        """What kinds of personal data the text holds, as labels for moderators' warnings."""
+        return [PLACEHOLDERS[kind] for kind in personal_data_kinds(self.body)]
 
     def issue_secret(self) -> str:
         """A fresh secret for the status page; only its hash is kept."""
