@@ -54,6 +54,9 @@ class CommentIndexView(IndexView):
         for fmt, label in (("csv", _("CSVで書き出す")), ("xlsx", _("Excelで書き出す"))):
             url = reverse("consultations_comment_export", args=[fmt]) + "?" + self.request.GET.urlencode()
             buttons.append(HeaderButton(label, url=url, icon_name="download"))
+        if self.request.user.has_perm("consultations.add_comment"):
+            url = reverse("consultations_comment_import")
+            buttons.append(HeaderButton(_("ファイルから取り込む"), url=url, icon_name="upload"))
         return buttons
 
 

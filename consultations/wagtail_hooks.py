@@ -10,7 +10,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_views
+from consultations import admin_import, admin_views
 from consultations.choices import CommentState
 from consultations.models import Comment, CommentStateChange, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
@@ -119,7 +119,8 @@ def comment_export_urls():
             "consultations/comments/export.<str:fmt>",
             admin_views.export_comments,
             name="consultations_comment_export",
-        )
+        ),
+        path("consultations/comments/import/", admin_import.import_comments, name="consultations_comment_import"),
     ]
 
 

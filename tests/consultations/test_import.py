@@ -154,3 +154,48 @@ def test_imported_comments_join_the_moderation_queue(client, moderator, consulta
     listing = client.get(reverse("wagtailsnippets_consultations_comment:list_results"), {"state": "received"})
     html = listing.content.decode()
     assert all(comment.receipt_number in html for comment in Comment.objects.filter(channel="post"))
+
+
+def test_the_admin_previews_then_imports_on_confirmation(client, moderator, consultation):
+    client.force_login(moderator)
+    url = reverse("consultations_comment_import")
+    assert "ファイルから取り込む" in client.get(reverse("wagtailsnippets_consultations_comment:list")).content.decode()
+    upload = io.BytesIO(csv_file(CSV.replace("計画全体として", "連絡は090-1234-5678へ。")))
+    upload.name = "paper.csv"
+    preview = client.post(url, {"consultation": consultation.pk, "channel": "post", "file": upload})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "3件を取り込みます" in html
+    assert "2-4-2" in html and "［電話番号］" in html and "090-1234-5678" not in html  # the preview is masked
+    assert not Comment.objects.exists()  # nothing before the confirmation
+    token = preview.context["token"]
+    done = client.post(url, {"consultation": consultation.pk, "channel": "post", "token": token})
+    assert done.status_code == 302
+    assert Comment.objects.filter(consultation=consultation, state="received").count() == 3
+    assert Comment.objects.get(external_id="P-001").history.get().changed_by == moderator
+    again = client.post(url, {"consultation": consultation.pk, "channel": "post", "token": token})
+    assert again.status_code == 400  # the token was used up: no second import from it
+    assert Comment.objects.count() == 3
+
+
+def test_the_admin_shows_row_errors_and_offers_no_confirmation(client, moderator, consultation):
+    client.force_login(moderator)
+    upload = io.BytesIO(csv_file(CSV + "P-004,9-9,,,意見,,,,\n"))
+    upload.name = "paper.csv"
+    response = client.post(
+        reverse("consultations_comment_import"), {"consultation": consultation.pk, "channel": "post", "file": upload}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "5行目: カード番号 9-9 はありません" in html and "取り込む</button>" not in html
+    upload = io.BytesIO("id,body\n1,紙の意見\n".encode("cp932"))
+    upload.name = "sjis.csv"
+    response = client.post(
+        reverse("consultations_comment_import"), {"consultation": consultation.pk, "channel": "post", "file": upload}
+    )
+    assert response.status_code == 400 and "Shift_JIS" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_editors_cannot_import(client, editor):
+    client.force_login(editor)
+    assert client.get(reverse("consultations_comment_import")).status_code in (302, 403)
