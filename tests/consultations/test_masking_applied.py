@@ -80,3 +80,13 @@ def test_the_admin_list_masks_and_the_comments_own_edit_view_shows_the_original(
     assert "［住所］" in listing and ADDRESS not in listing
     edit = client.get(reverse("wagtailsnippets_consultations_comment:edit", args=[comment.pk])).content.decode()
     assert ADDRESS in edit and PHONE in edit
+
+
+def test_staff_exports_escape_cells_that_start_like_a_formula(client, comment, moderator):
+    Comment.objects.filter(pk=comment.pk).update(body='=HYPERLINK("http://example.com","見て")')
+    client.force_login(moderator)
+    body = b"".join(client.get(reverse("consultations_comment_export", args=["csv"])).streaming_content)
+    assert list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1][5].startswith("'=HYPERLINK")
+    response = client.get(reverse("consultations_comment_export", args=["xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["F2"].data_type == "s" and sheet["F2"].quotePrefix
