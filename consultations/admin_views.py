@@ -54,6 +54,9 @@ class CommentIndexView(IndexView):
         for fmt, label in (("csv", _("CSVで書き出す")), ("xlsx", _("Excelで書き出す"))):
             url = reverse("consultations_comment_export", args=[fmt]) + "?" + self.request.GET.urlencode()
             buttons.append(HeaderButton(label, url=url, icon_name="download"))
+        if self.request.user.has_perm("consultations.add_comment"):
+            url = reverse("consultations_comment_import")
+            buttons.append(HeaderButton(_("ファイルから取り込む"), url=url, icon_name="upload"))
         return buttons
 
 
@@ -126,6 +129,14 @@ class PublishCommentsBulkAction(CommentStateBulkAction):
     aria_label = _("選んだ意見を公開する")
     new_state = CommentState.PUBLISHED
     action_priority = 10
+
+    def get_context_data(self, **kwargs):
+        # What is about to become public: the pages show it masked, but moderators are told before they confirm.
+        context = super().get_context_data(**kwargs)
+        context["personal_data"] = [
+            (entry, kinds) for entry in context["items"] if (kinds := entry["item"].personal_data_found)
+        ]
+        return context
 
 
 class RejectCommentsBulkAction(CommentStateBulkAction):

@@ -7,7 +7,6 @@ MeCab/UniDic-lite (fugashi, shipped with the package) and honorific or self-intr
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -43,23 +42,17 @@ class Span:
 # --- Folding: one character for one, so a match in the folded text is the same span in the original. ---
 
 DASHES = "‐‑‒–—―−－﹣⁃"
-LONG_VOWELS = "ーｰ"  # typed as a dash between digits ("090ー1111ー2222"), a long vowel anywhere else
-
-
-def _fold_char(ch: str, previous: str) -> str:
-    if ch in DASHES or (ch in LONG_VOWELS and previous.isdigit()):
-        return "-"
-    if ch == "\u3000":
-        return " "
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 and folded.isascii() else ch
+FOLD_TABLE = {
+    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)},  # full-width ASCII
+    **{ord(dash): "-" for dash in DASHES},
+    0x3000: " ",
+}
+# Typed as a dash between digits ("090ー1111ー2222"), a long vowel anywhere else.
+LONG_VOWEL_DASH_RE = re.compile("(?<=[0-9])[ーｰ]")
 
 
 def fold(text: str) -> str:
-    folded = []
-    for ch in text:
-        folded.append(_fold_char(ch, folded[-1] if folded else ""))
-    return "".join(folded)
+    return LONG_VOWEL_DASH_RE.sub("-", text.translate(FOLD_TABLE))
 
 
 # --- Structured kinds ---
@@ -214,16 +207,17 @@ def tokens(text: str) -> list[Token]:
         if start < 0:  # the analyser changed the surface (never seen with UniDic-lite): skip the word
             continue
         position = start + len(word.surface)
-        feature = word.feature
+        # The raw feature string: parsing it into fugashi's named tuple costs more than the analysis.
+        pos1, pos2, pos3, pos4 = (word.feature_raw.split(",", 4) + ["*"] * 4)[:4]
         found.append(
             Token(
                 word.surface,
                 start,
                 position,
-                person=feature.pos3 == "人名",
-                japanese_name=feature.pos3 == "人名" and feature.pos4 in {"姓", "名"},
-                proper=feature.pos2 == "固有名詞",
-                noun=feature.pos1 == "名詞",
+                person=pos3 == "人名",
+                japanese_name=pos3 == "人名" and pos4 in {"姓", "名"},
+                proper=pos2 == "固有名詞",
+                noun=pos1 == "名詞",
             )
         )
     return found

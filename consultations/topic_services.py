@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from consultations.analysis.citations import CommentEvidence, Violation, check_sentence, split_citations
 from consultations.analysis.pipeline import FOREIGN, CommentInput, Result, analyse
-from consultations.choices import CommentState, Reflection, TargetPart
+from consultations.choices import CommentState, TargetPart
 from consultations.masking import mask_personal_data
 from consultations.models import Comment, ConsultationPage, ResponseTopic
 from consultations.models.analysis import AnalysisRun, ProposedTopic, SummarySentence, TopicPlacement
@@ -313,7 +313,6 @@ def accept_topic(topic: ProposedTopic, summary: str | None = None) -> ResponseTo
             title=topic.title,
             summary="",
             response="",
-            reflection=Reflection.OTHER,
             sort_order=(order["sort_order__max"] or 0) + 1,
         )
         topic.accepted_as = response

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from consultations import response_table
 from consultations import results as results_service
 from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
 from consultations.services import SubmissionRefused, check_rate_limit, client_key, find_comment, submit_comment
@@ -142,7 +143,7 @@ def results(request: HttpRequest, consultation) -> HttpResponse:
     context = {
         "page": consultation,
         "summary": results_service.summary(source, consultation.locale),
-        "topics": results_service.topics(source),
+        "responses": response_table.response_rows(source),
         "page_obj": page_obj,
     }
     return TemplateResponse(request, "consultations/results.html", context)

@@ -11,9 +11,10 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_views, topic_admin
+from consultations import admin_import, admin_views, topic_admin
+from consultations.choices import CommentState
 from consultations.forms import ResponseTopicForm
-from consultations.models import Comment, CommentStateChange, ConsultationPage, ResponseTopic
+from consultations.models import Comment, CommentStateChange, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
 
 
@@ -91,8 +92,15 @@ class ResponseTopicViewSet(SnippetViewSet):
     edit_handler = ObjectList(ResponseTopic.panels, base_form_class=ResponseTopicForm)
 
 
+class ReflectionStatusViewSet(SnippetViewSet):
+    model = ReflectionStatus
+    icon = "list-ul"
+    menu_label = gettext_lazy("反映状況の区分")
+    list_display = ["label", "description", "sort_order"]
+
+
 class ConsultationAdminGroup(SnippetViewSetGroup):
-    items = (CommentViewSet, ResponseTopicViewSet)
+    items = (CommentViewSet, ResponseTopicViewSet, ReflectionStatusViewSet)
     menu_icon = "comment"
     menu_label = gettext_lazy("意見募集")
     menu_order = 250
@@ -116,6 +124,7 @@ def comment_export_urls():
             admin_views.export_comments,
             name="consultations_comment_export",
         ),
+        path("consultations/comments/import/", admin_import.import_comments, name="consultations_comment_import"),
         path("consultations/<int:page_id>/topics/", topic_admin.board, name="consultations_topics_board"),
         path(
             "consultations/analysis/<int:run_id>/status.json",
@@ -158,6 +167,12 @@ def record_comment_state_change(request, instance):
         CommentStateChange.objects.create(
             comment=instance, from_state=before, to_state=instance.state, changed_by=request.user
         )
+        if instance.state == CommentState.PUBLISHED and (kinds := instance.personal_data_found):
+            messages.warning(
+                request,
+                _("公開した意見に個人情報と思われる記載（%(kinds)s）があります。公開ページでは伏せ字で表示されます。")
+                % {"kinds": "、".join(kinds)},
+            )
 
 
 @hooks.register("after_create_snippet")

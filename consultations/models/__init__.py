@@ -1,6 +1,7 @@
 from .analysis import AnalysisRun, ProposedTopic, SummarySentence, TopicPlacement
 from .comments import Comment, CommentStateChange, ResponseTopic
 from .pages import ConsultationPage, ConsultationState
+from .reflection import ReflectionStatus
 
 __all__ = [
     "AnalysisRun",
@@ -9,6 +10,7 @@ __all__ = [
     "ConsultationPage",
     "ConsultationState",
     "ProposedTopic",
+    "ReflectionStatus",
     "ResponseTopic",
     "SummarySentence",
     "TopicPlacement",

@@ -132,7 +132,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     # Page cache: the page and its results are public; the form, receipt and status never are (CSRF,
     # personal data), so only these routes are tagged (home/pagecache.py stores only tagged responses).
-    CACHED_ROUTES = ("index_route", "results_view", "opendata_view")
+    CACHED_ROUTES = ("index_route", "results_view", "opendata_view", "responses_view")
 
     def serve(self, request, view=None, args=None, kwargs=None):
         response = super().serve(request, view, args, kwargs)
@@ -190,6 +190,14 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         if not self.results_published or fmt not in {"csv", "json"}:
             raise Http404
         return exports.public_comments_response(self.source_consultation, fmt)
+
+    @path("results/responses/<str:fmt>/", name="responses")
+    def responses_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        from consultations import response_table
+
+        if not self.results_published or fmt not in response_table.CONTENT_TYPES:
+            raise Http404
+        return response_table.table_response(self.source_consultation, fmt)
 
     @classmethod
     def open_consultation_under(cls, home: Page, now: datetime | None = None) -> "ConsultationPage | None":

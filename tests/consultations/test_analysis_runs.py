@@ -109,9 +109,7 @@ def test_command_fails_when_a_stored_summary_breaks_the_rule(consultation, analy
     # The cited comment leaves the topic afterwards: the stored sentence no longer stands.
     cited = response.sentences.first().cites.first()
     Comment.objects.filter(pk=cited.pk).update(
-        topic=ResponseTopic.objects.create(
-            consultation=consultation, title="別", summary="", response="", reflection="other"
-        )
+        topic=ResponseTopic.objects.create(consultation=consultation, title="別", summary="", response="")
     )
     with pytest.raises(CommandError, match="citation rule"):
         call_command("analyse_comments", consultation.slug, "--json", str(tmp_path / "out.json"))
