@@ -107,7 +107,7 @@ def analysis_inputs(consultation: ConsultationPage) -> tuple[list[CommentInput],
                 part=comment.target_part,
                 target=target_label(comment, card, positions.get(comment.target_page_id, {})),
                 sender=comment.client_key or comment.email.casefold(),
-                external_id=getattr(comment, "external_id", ""),  # recorded by the file import (intake)
+                external_id=comment.external_id,
                 translation=japanese_translation(comment),
                 topic=confirmed,
             )

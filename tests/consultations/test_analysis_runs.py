@@ -113,3 +113,11 @@ def test_command_fails_when_a_stored_summary_breaks_the_rule(consultation, analy
     )
     with pytest.raises(CommandError, match="citation rule"):
         call_command("analyse_comments", consultation.slug, "--json", str(tmp_path / "out.json"))
+
+
+def test_json_carries_the_imported_comments_external_id(consultation, analysis_comments, tmp_path):
+    Comment.objects.filter(pk=analysis_comments[3].pk).update(external_id="FAX-0012")
+    data = run_json(consultation, tmp_path)
+    found = {c["receipt"]: c["external_id"] for c in data["comments"]}
+    assert found[analysis_comments[3].receipt_number] == "FAX-0012"
+    assert found[analysis_comments[4].receipt_number] == ""

@@ -10,17 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from consultations import topic_services
-from consultations.models import ConsultationPage
-
-
-def find_consultation(value: str) -> ConsultationPage:
-    """A consultation by its page id or slug; its Japanese page, where every locale's comments are kept."""
-    pages = ConsultationPage.objects.all()
-    found = pages.filter(pk=int(value)).first() if value.isascii() and value.isdigit() else None
-    found = found or pages.filter(slug=value).order_by("pk").first()
-    if found is None:
-        raise CommandError(f"No consultation with the id or slug {value!r}.")
-    return found.source_consultation
+from consultations.management.commands.import_comments import find_consultation
 
 
 def topic_count(value: str) -> int:
