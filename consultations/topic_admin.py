@@ -25,6 +25,7 @@ from consultations.models import Comment, ConsultationPage
 from consultations.models.analysis import AnalysisRun, ProposedTopic, TopicPlacement
 
 PERMISSION = "consultations.change_comment"
+MEMBERS_SHOWN = 200  # per topic on the board; the rest are counted (and moved with the topic when merged)
 
 
 def highlighted(text: str, words: list[str]) -> SafeString:
@@ -115,20 +116,25 @@ def board(request: HttpRequest, page_id: int) -> HttpResponse:
     )
     members: dict[int | None, list] = {}
     for placement in placements:
-        placement.shown = highlighted(mask_personal_data(placement.comment.body), placement.matched)
         members.setdefault(None if placement.outlier else placement.topic_id, []).append(placement)
     for topic in topics:
-        topic.members = members.get(topic.pk, [])
-        topic.senders = len({p.comment.client_key or p.comment.pk for p in topic.members})
-        topic.campaign_entries = len({p.campaign for p in topic.members if p.campaign})
+        everyone = members.get(topic.pk, [])
+        topic.senders = len({p.comment.client_key or p.comment.pk for p in everyone})
+        topic.campaign_entries = len({p.campaign for p in everyone if p.campaign})
+        topic.members = everyone[:MEMBERS_SHOWN]
+        topic.hidden_members = len(everyone) - len(topic.members)
         topic.accept_form = accept_forms.get(topic.pk) or AcceptForm(
             consultation, initial={"topic": topic.pk, "summary": topic_services.draft_summary(topic)}
         )
+    outliers = members.get(None, [])[:MEMBERS_SHOWN]
+    # Masking costs a morphological analysis per text: only what the page shows is masked.
+    for placement in [p for topic in topics for p in topic.members] + outliers:
+        placement.shown = highlighted(mask_personal_data(placement.comment.body), placement.matched)
     run = AnalysisRun.objects.filter(consultation=consultation).first()
     context = {
         "consultation": consultation,
         "topics": topics,
-        "outliers": [p for p in placements if p.outlier],
+        "outliers": outliers,
         "run": run,
         "run_form": RunForm(),
         "status_url": reverse("consultations_analysis_status", args=[run.pk]) if run else "",
