@@ -24,7 +24,8 @@ RESPONSE = "紙による申請は引き続き受け付けます。"
 
 def shell(env: dict, code: str) -> str:
     command = [sys.executable, "manage.py", "shell", "-c", code]
-    return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    output = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    return output.strip().splitlines()[-1] if output.strip() else ""  # Django's shell may say what it imported
 
 
 def test_staff_import_analyse_merge_accept_answer_and_publish_the_table(live_site, site_env, desktop_page, tmp_path):
@@ -36,13 +37,15 @@ def test_staff_import_analyse_merge_accept_answer_and_publish_the_table(live_sit
     staff.wait_for_url("**/admin/")
 
     typed_up = tmp_path / "letters.csv"
-    lines = ["id,card,part,item,body,channel"] + [f"{i},{card},{part},,{body},post" for i, card, part, body in ROWS]
+    lines = ["id,card,part,item,body,channel"]
+    lines += [f"{i},{card},{part},{'1' if part == 'measure' else ''},{body},post" for i, card, part, body in ROWS]
     typed_up.write_text("\n".join(lines) + "\n", encoding="utf-8")
     staff.goto(live_site + "/admin/consultations/comments/import/")
-    staff.get_by_label("意見募集").select_option(index=1)
-    staff.get_by_label("ファイル").set_input_files(str(typed_up))
+    staff.locator("#id_consultation").select_option(index=1)
+    staff.locator("#id_file").set_input_files(str(typed_up))
     staff.get_by_role("button", name="プレビュー").click()
     staff.get_by_role("button", name="取り込む").click()
+    staff.wait_for_load_state()
 
     consultation = shell(
         site_env,
@@ -62,10 +65,12 @@ def test_staff_import_analyse_merge_accept_answer_and_publish_the_table(live_sit
 
     staff.get_by_role("button", name="論点として採用").first.click()
     staff.get_by_role("link", name="採用済み：県の考え方・反映状況を入力").first.click()
-    staff.get_by_label("県の考え方").fill(RESPONSE)
-    staff.get_by_label("反映状況").select_option(index=1)
-    staff.locator("form button[type=submit]").first.click()
-    expect(staff.locator(".messages")).to_be_visible()
+    staff.locator("#id_response").fill(RESPONSE)
+    # 反映状況 is a snippet chooser: its hidden input takes the chosen label's id.
+    reflected = shell(site_env, "from consultations.models import ReflectionStatus as R; print(R.objects.first().pk)")
+    staff.locator("#id_reflection").evaluate("(input, pk) => { input.value = pk; }", reflected)
+    staff.locator("button.action-save").click()
+    expect(staff.locator(".messages .success")).to_be_visible()
 
     shell(
         site_env,
