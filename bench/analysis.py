@@ -115,9 +115,15 @@ def bench(env: dict, manage) -> list[str]:
     return section(labelled, scale)
 
 
-def splice(report: Path, lines: list[str]) -> None:
-    """Replace the analysis section of an existing report (or append it)."""
+def splice(report: Path, lines: list[str], kept_marker: str) -> None:
+    """Replace the analysis section of an existing report, or put it before what the bench keeps as it is."""
     text = report.read_text(encoding="utf-8") if report.exists() else ""
-    head, found, rest = text.partition(SECTION)
-    tail = rest[rest.find("\n## ") + 1 :] if found and "\n## " in rest else ""
-    report.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + ("\n" + tail if tail else ""), encoding="utf-8")
+    section = "\n".join(lines)
+    if SECTION in text:
+        head, _found, rest = text.partition(SECTION)
+        ends = [i for i in (rest.find("\n## "), rest.find(kept_marker)) if i >= 0]
+        tail = rest[min(ends) :].lstrip("\n") if ends else ""
+    else:
+        head, marker, rest = text.partition(kept_marker)
+        tail = marker + rest
+    report.write_text(head.rstrip("\n") + "\n\n" + section + ("\n" + tail if tail else "\n"), encoding="utf-8")
