@@ -19,3 +19,14 @@ def send_comment_mail(comment_id: int) -> None:
 def send_pending_mail() -> int:
     """Celery beat: whatever could not be queued when the broker was down goes out now."""
     return services.send_pending_mail()
+
+
+@shared_task
+def analyse_consultation(run_id: int) -> None:
+    """The analysis run the admin's button started; its progress is written to the run as it goes."""
+    from consultations import topic_services
+    from consultations.models.analysis import AnalysisRun
+
+    run = AnalysisRun.objects.filter(pk=run_id).select_related("consultation").first()
+    if run is not None:
+        topic_services.execute_run(run)

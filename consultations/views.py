@@ -138,7 +138,7 @@ def results(request: HttpRequest, consultation) -> HttpResponse:
     if not consultation.results_published:
         raise Http404
     source = consultation.source_consultation  # comments and topics are kept on the Japanese page
-    comments = results_service.published_comments(source)
+    comments = results_service.published_comments(source, request.GET.get("sentence", ""))
     page_obj = Paginator(comments, 20).get_page(request.GET.get("page"))
     context = {
         "page": consultation,

@@ -1,17 +1,19 @@
 from django.contrib import messages
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_import, admin_views
+from consultations import admin_import, admin_views, topic_admin
 from consultations.choices import CommentState
+from consultations.forms import ResponseTopicForm
 from consultations.models import Comment, CommentStateChange, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
 
@@ -86,6 +88,8 @@ class ResponseTopicViewSet(SnippetViewSet):
     menu_label = gettext_lazy("論点と県の考え方")
     list_display = ["title", "reflection", "consultation", "target_page"]
     list_filter = ["consultation", "reflection"]
+    # The summary is checked by the citation rule (a form error when a sentence does not stand on its comments).
+    edit_handler = ObjectList(ResponseTopic.panels, base_form_class=ResponseTopicForm)
 
 
 class ReflectionStatusViewSet(SnippetViewSet):
@@ -121,7 +125,20 @@ def comment_export_urls():
             name="consultations_comment_export",
         ),
         path("consultations/comments/import/", admin_import.import_comments, name="consultations_comment_import"),
+        path("consultations/<int:page_id>/topics/", topic_admin.board, name="consultations_topics_board"),
+        path(
+            "consultations/analysis/<int:run_id>/status.json",
+            topic_admin.run_status,
+            name="consultations_analysis_status",
+        ),
     ]
+
+
+@hooks.register("register_page_header_buttons")
+def topics_board_button(page, user, view_name, next_url=None):
+    if issubclass(page.specific_class or type(page), ConsultationPage) and user.has_perm(topic_admin.PERMISSION):
+        url = reverse("consultations_topics_board", args=[page.pk])
+        yield PageMenuItem(gettext_lazy("論点の整理（分析）"), url, icon_name="comment", priority=90, page=page)
 
 
 def warn_if_period_is_short(request, page) -> None:
