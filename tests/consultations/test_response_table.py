@@ -138,3 +138,14 @@ def test_export_responses_draft_writes_the_analysis_topics_masked(consultation, 
     assert "059-224-3086" not in text  # the phone number in one comment
     assert not any(receipt in text for receipt in Comment.objects.values_list("receipt_number", flat=True))
     assert all(row["response"] == "" and row["reflection"] == "" for row in rows)  # nothing accepted yet
+
+
+def test_the_english_results_page_titles_the_table_in_english(client, consultation, topics):
+    from wagtail.models import Locale
+
+    publish_results(consultation)
+    english = consultation.get_translation(Locale.objects.get(language_code="en"))
+    publish_results(english)  # each language's page has its own switch; the table comes from the Japanese one
+    html = client.get(english.url + "results/").content.decode()
+    assert '<h2 id="results-topics">Summary of comments and the Prefecture\'s responses</h2>' in html
+    assert "Part of the plan" in html and "目標値を高くすべきとの意見。" in html
