@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 import xlsxwriter
+from django.db.models import Count
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from consultations import results
 from consultations.masking import mask_personal_data
-from consultations.models import ConsultationPage
+from consultations.models import ConsultationPage, ProposedTopic
 from consultations.targets import page_label
 from home.csv_export import FORMULA_STARTS, csv_lines, spreadsheet_text
 
@@ -33,9 +34,15 @@ class ResponseRow:
     response: str
     reflection: str
     page_id: int | None = field(default=None, compare=False)  # for the page's link to the card's changes
-    # The summary's cited sentences (masked text, sentence id, published comments it cites): the results page
-    # links each to those comments.
-    sentences: tuple[tuple[str, int, int], ...] = field(default=(), compare=False)
+    # The summary's cited sentences, each linked on the page to the published comments it stands on.
+    sentences: tuple["Sentence", ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    pk: int
+    text: str
+    published: int  # how many of the cited comments are published
 
 
 FIELDS = ["number", "target", "summary", "comments", "response", "reflection"]
@@ -54,19 +61,43 @@ def response_rows(consultation: ConsultationPage) -> list[ResponseRow]:
     """The 論点 of the consultation in their order, numbered from 1."""
     rows = []
     for number, topic in enumerate(results.topics(consultation).select_related("reflection"), start=1):
+        sentences = tuple(Sentence(s.pk, public_summary(s.text), s.published) for s in topic.sentences.all())
         rows.append(
             ResponseRow(
                 number=number,
                 target=page_label(topic.target_page.specific) if topic.target_page else _("計画全体"),
-                summary=public_summary(topic.summary),
+                summary="\n".join(s.text for s in sentences) if sentences else public_summary(topic.summary),
                 comments=topic.comment_count,
                 response=topic.response,
                 reflection=str(topic.reflection or ""),
                 page_id=topic.target_page_id,
-                sentences=tuple(
-                    (mask_personal_data(sentence.text), sentence.pk, sentence.published)
-                    for sentence in topic.sentences.all()
-                ),
+                sentences=sentences,
+            )
+        )
+    return rows
+
+
+def draft_rows(consultation: ConsultationPage) -> list[ResponseRow]:
+    """The same table from the analysis's proposed topics, before (or whether or not) staff accepted them."""
+    proposed = (
+        ProposedTopic.objects.filter(consultation=consultation)
+        .select_related("accepted_as__reflection")
+        .prefetch_related("sentences")
+        .annotate(members=Count("placements"))
+        .order_by("pk")
+    )
+    rows = []
+    for number, topic in enumerate(proposed, start=1):
+        accepted = topic.accepted_as
+        sentences = [public_summary(sentence.text) for sentence in topic.sentences.all()]
+        rows.append(
+            ResponseRow(
+                number=number,
+                target="、".join(topic.targets[:3]) or _("計画全体"),
+                summary="\n".join(sentences),
+                comments=topic.members,
+                response=accepted.response if accepted else "",
+                reflection=str(accepted.reflection or "") if accepted else "",
             )
         )
     return rows

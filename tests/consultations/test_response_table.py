@@ -121,3 +121,31 @@ def test_a_site_configured_reflection_label_is_used_without_code(client, consult
     assert "修正しました" in client.get(consultation.url + "results/").content.decode()
     rows = client.get(consultation.url + "results/responses/json/").json()["rows"]
     assert rows[1]["reflection"] == "修正しました"
+
+
+def test_export_responses_draft_writes_the_analysis_topics_masked(consultation, analysis_comments, tmp_path):
+    from consultations import topic_services
+    from consultations.models import ProposedTopic
+
+    topic_services.run_analysis(consultation)
+    out = tmp_path / "draft.json"
+    call_command("export_responses", consultation.slug, "--format", "json", "--out", str(out), "--draft")
+    rows = json.loads(out.read_text())["rows"]
+    proposed = ProposedTopic.objects.filter(consultation=consultation)
+    assert len(rows) == proposed.count() > 0
+    assert sum(row["comments"] for row in rows) == sum(t.placements.count() for t in proposed)
+    text = out.read_text()
+    assert "059-224-3086" not in text  # the phone number in one comment
+    assert not any(receipt in text for receipt in Comment.objects.values_list("receipt_number", flat=True))
+    assert all(row["response"] == "" and row["reflection"] == "" for row in rows)  # nothing accepted yet
+
+
+def test_the_english_results_page_titles_the_table_in_english(client, consultation, topics):
+    from wagtail.models import Locale
+
+    publish_results(consultation)
+    english = consultation.get_translation(Locale.objects.get(language_code="en"))
+    publish_results(english)  # each language's page has its own switch; the table comes from the Japanese one
+    html = client.get(english.url + "results/").content.decode()
+    assert '<h2 id="results-topics">Summary of comments and the Prefecture\'s responses</h2>' in html
+    assert "Part of the plan" in html and "目標値を高くすべきとの意見。" in html
