@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, log_in_as_admin
 
 pytestmark = pytest.mark.e2e
 
@@ -30,11 +30,7 @@ def shell(env: dict, code: str) -> str:
 
 def test_staff_import_analyse_merge_accept_answer_and_publish_the_table(live_site, site_env, desktop_page, tmp_path):
     staff = desktop_page
-    staff.goto(live_site + "/admin/login/")
-    staff.locator("#id_username").fill("admin")
-    staff.locator("#id_password").fill("e2e-admin-password")
-    staff.locator("form button[type=submit]").click()
-    staff.wait_for_url("**/admin/")
+    log_in_as_admin(staff, live_site)
 
     typed_up = tmp_path / "letters.csv"
     lines = ["id,card,part,item,body,channel"]
