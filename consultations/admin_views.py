@@ -1,6 +1,7 @@
 """Admin additions for moderators: comment filters, the state-change history panel, bulk actions, exports."""
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -114,6 +115,7 @@ class MachineTranslationPanel(Panel):
             context = super().get_context_data(parent_context)
             context["language"] = self.instance.language
             context["rendering"] = services.japanese_rendering(self.instance)
+            context["translator_configured"] = bool(settings.DEEPL_API_KEY)
             return context
 
 
