@@ -2,12 +2,15 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -16,6 +19,7 @@ from wagtail.snippets.views.snippets import IndexView
 from consultations import exports, services
 from consultations.choices import RESIDENCE_CHOICES, AgeGroup, Channel, CommentState
 from consultations.models import Comment, ConsultationPage
+from consultations.models.comments import state_choices_from
 from plan.models import AreaPage, InitiativePage
 
 
@@ -45,6 +49,30 @@ class CommentFilterSet(WagtailFilterSet):
 
     def filter_target(self, queryset, name, value):
         return queryset.filter(target_page__translation_key=value)
+
+
+class CommentAdminForm(WagtailAdminModelForm):
+    """The comment's add/edit form: its state changes only through Comment.change_state, by the signed-in user."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.state_before = "" if self.instance._state.adding else self.instance.state
+        if "state" in self.fields:
+            self.fields["state"].choices = state_choices_from(self.state_before)
+
+    def save(self, commit: bool = True) -> Comment:
+        comment = super().save(commit=False)
+        new_state, comment.state = comment.state, self.state_before or comment.state
+        with transaction.atomic():
+            if self.state_before:
+                comment.save()
+                if new_state != self.state_before:
+                    comment.change_state(new_state, by=self.for_user)
+            else:
+                # Staff typed it in, so they know of it; a receipt still goes out if the sender gave an e-mail.
+                comment.moderators_notified_at = timezone.now()
+                comment.change_state(new_state, by=self.for_user, note=comment.channel)
+        return comment
 
 
 class CommentIndexView(IndexView):

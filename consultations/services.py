@@ -16,13 +16,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
-from wagtail.models import Page
+from wagtail.log_actions import log
+from wagtail.models import Locale, Page
+from wagtail_localize.machine_translators import get_machine_translator
+from wagtail_localize.strings import StringValue
 
-from consultations.choices import Channel
-from consultations.models import Comment, CommentStateChange, ConsultationPage
+from consultations.cachetags import COMMENTS, RESULTS
+from consultations.choices import Channel, CommentState
+from consultations.models import Comment, ConsultationPage
 from consultations.models.comments import fingerprint
 from consultations.targets import Target
-from home import pagecache
+from mieplan_site import pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +83,7 @@ def submit_comment(
     language: str,
     now: datetime | None = None,
 ) -> Submission:
-    """Store a resident's comment, then queue its mail once the row is committed."""
+    """Store a resident's comment (the caller queues its mail, consultations.tasks.queue_comment_mail)."""
     now = now or timezone.now()
     if not consultation.is_open(now):
         raise SubmissionRefused(_("この意見募集は現在受け付けていません。"), status=403)
@@ -120,21 +124,8 @@ def submit_comment(
         client_key=key,
     )
     secret = comment.issue_secret()
-    with transaction.atomic():
-        comment.save()
-        CommentStateChange.objects.create(comment=comment, to_state=comment.state, note=Channel.WEB)
-        transaction.on_commit(lambda: queue_comment_mail(comment.pk))
+    comment.change_state(CommentState.RECEIVED, note=Channel.WEB)  # saves the comment and its history together
     return Submission(comment=comment, secret=secret)
-
-
-def queue_comment_mail(comment_id: int) -> None:
-    """Hand the mail to Celery; if the broker is down the comment stays marked unsent for the periodic task."""
-    from consultations.tasks import send_comment_mail
-
-    try:
-        send_comment_mail.delay(comment_id)
-    except Exception:  # broker unreachable: send_pending_mail picks it up later
-        logger.warning("could not queue the mail for comment %s", comment_id, exc_info=True)
 
 
 def send_receipt(comment: Comment) -> bool:
@@ -178,15 +169,12 @@ def send_pending_mail(older_than: timedelta = timedelta(minutes=1)) -> int:
 
 
 def change_state(comments, new_state: str, user, note: str = "") -> int:
-    """Move comments to a new state, recording who did it and when. Returns how many changed."""
+    """Move many comments to a new state (Comment.change_state), all or none; those already in it are left
+    alone. Returns how many changed."""
     changed = 0
     with transaction.atomic():
         for comment in comments.select_for_update().exclude(state=new_state):
-            CommentStateChange.objects.create(
-                comment=comment, from_state=comment.state, to_state=new_state, changed_by=user, note=note[:200]
-            )
-            comment.state = new_state
-            comment.save(update_fields=["state"])
+            comment.change_state(new_state, by=user, note=note)
             changed += 1
     return changed
 
@@ -203,10 +191,6 @@ def find_comment(receipt_number: str, email_or_secret: str) -> Comment | None:
 
 def japanese_rendering(comment: Comment) -> str:
     """A machine translation of a comment into Japanese for moderators ('' for Japanese or on failure)."""
-    from wagtail.models import Locale
-    from wagtail_localize.machine_translators import get_machine_translator
-    from wagtail_localize.strings import StringValue
-
     if comment.language.split("-")[0] == "ja":
         return ""
     translator = get_machine_translator()
@@ -270,12 +254,10 @@ def purge_comments(consultation: ConsultationPage, comments, now: datetime) -> i
             # bulk_update sends no save signals: purge the cached pages that showed the names ourselves.
             shown_on = Comment.objects.filter(pk__in=ids).values("target_page")
             targets = Page.objects.filter(pk__in=shown_on).values_list("translation_key")
-            pagecache.purge({f"results:{consultation.pk}", *(f"comments:{key}" for (key,) in targets)})
+            pagecache.purge({RESULTS(consultation.pk), *(COMMENTS(key) for (key,) in targets)})
     return purged
 
 
 def log_purge(consultation: ConsultationPage, count: int) -> None:
     """One entry in the consultation page's history (Wagtail audit log): when, and how many comments."""
-    from wagtail.log_actions import log
-
     log(instance=consultation, action=PURGE_LOG_ACTION, data={"comments": count}, user=None)

@@ -5,9 +5,10 @@ so a target survives edits of other items and is the same across translations.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from consultations.choices import TargetPart
 from plan.models import AreaPage, ChapterPage, InitiativePage, PlanPage
@@ -34,6 +35,14 @@ class Target:
     part: str = TargetPart.WHOLE
     item: str = ""
     label: str = ""
+
+    def query_in(self, locale: Locale) -> str:
+        """The comment form's query string for this target on the page's version in `locale`."""
+        if self.page is None:
+            return ""
+        page = self.page.get_translation_or_none(locale) or self.page
+        params = {"page": page.pk, "part": self.part, "item": self.item}
+        return "?" + urlencode({key: value for key, value in params.items() if value})
 
 
 def page_label(page: Page) -> str:

@@ -1,9 +1,13 @@
 """Celery tasks: they only look the comment up and call the service."""
 
+import logging
+
 from celery import shared_task
 
 from consultations import services
 from consultations.models import Comment
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -30,3 +34,11 @@ def analyse_consultation(run_id: int) -> None:
     run = AnalysisRun.objects.filter(pk=run_id).select_related("consultation").first()
     if run is not None:
         topic_services.execute_run(run)
+
+
+def queue_comment_mail(comment_id: int) -> None:
+    """Hand the mail to Celery; if the broker is down the comment stays marked unsent for send_pending_mail."""
+    try:
+        send_comment_mail.delay(comment_id)
+    except Exception:  # broker unreachable: send_pending_mail picks it up later
+        logger.warning("could not queue the mail for comment %s", comment_id, exc_info=True)

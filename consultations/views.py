@@ -4,17 +4,20 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from consultations import response_table
+from consultations import exports, response_table, tasks
 from consultations import results as results_service
 from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
+from consultations.models import ConsultationPage
 from consultations.services import SubmissionRefused, check_rate_limit, client_key, find_comment, submit_comment
 from consultations.targets import InvalidTarget, resolve_target
+from plan.models import InitiativePage
 
 # The receipt travels to the thanks page in a short-lived signed cookie: no session row per comment.
 RECEIPT_COOKIE = "mieplan_receipt"
@@ -68,6 +71,9 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
     except SubmissionRefused as refusal:
         context["error"] = refusal.message
         return TemplateResponse(request, "consultations/comment_form.html", context, status=refusal.status)
+    if not submission.duplicate:
+        stored = submission.comment.pk
+        transaction.on_commit(lambda: tasks.queue_comment_mail(stored))
     receipt = {
         "number": submission.comment.receipt_number,
         "secret": submission.secret,
@@ -90,8 +96,6 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
 
 
 def comment_by_id(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    from consultations.models import ConsultationPage
-
     try:
         consultation = ConsultationPage.objects.live().select_related("locale").get(pk=consultation_id)
     except ConsultationPage.DoesNotExist:
@@ -147,3 +151,25 @@ def results(request: HttpRequest, consultation) -> HttpResponse:
         "page_obj": page_obj,
     }
     return TemplateResponse(request, "consultations/results.html", context)
+
+
+def changes(request: HttpRequest, consultation, card_id: int) -> HttpResponse:
+    card = InitiativePage.objects.live().filter(pk=card_id).first()
+    if not consultation.results_published or card is None:
+        raise Http404
+    found = results_service.changes_since_closing(consultation.source_consultation, card)
+    context = {"page": consultation, "card": card, "changes": found}
+    return TemplateResponse(request, "consultations/changes.html", context)
+
+
+def opendata(request: HttpRequest, consultation, fmt: str) -> HttpResponse:
+    if not consultation.results_published or fmt not in {"csv", "json"}:
+        raise Http404
+    return exports.public_comments_response(consultation.source_consultation, fmt)
+
+
+def responses(request: HttpRequest, consultation, fmt: str) -> HttpResponse:
+    """The table 意見の概要と県の考え方 as CSV, XLSX or JSON open data."""
+    if not consultation.results_published or fmt not in response_table.CONTENT_TYPES:
+        raise Http404
+    return response_table.table_response(consultation.source_consultation, fmt)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
@@ -14,8 +13,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from consultations import admin_import, admin_views, topic_admin
 from consultations.choices import CommentState
 from consultations.forms import ResponseTopicForm
-from consultations.models import Comment, CommentStateChange, ConsultationPage, ReflectionStatus, ResponseTopic
+from consultations.models import Comment, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION
+from home.hooks import HOME_PAGE_CONTEXT
 
 
 class CommentViewSet(SnippetViewSet):
@@ -37,46 +37,45 @@ class CommentViewSet(SnippetViewSet):
         "language",
         DateColumn("submitted_at", label=gettext_lazy("受付日時")),
     ]
-    panels = [
-        TabbedInterface(
-            [
-                ObjectList(
-                    [
-                        MultiFieldPanel(
-                            [
-                                FieldPanel("consultation"),
-                                FieldRowPanel([FieldPanel("channel"), FieldPanel("submitted_at")]),
-                                FieldPanel("target_page"),
-                                FieldRowPanel([FieldPanel("target_part"), FieldPanel("target_label")]),
-                            ],
-                            heading=gettext_lazy("受付"),
-                        ),
-                        FieldPanel("body"),
-                        admin_views.MachineTranslationPanel(heading=gettext_lazy("機械翻訳（日本語）")),
-                        MultiFieldPanel(
-                            [
-                                FieldPanel("name"),
-                                FieldRowPanel([FieldPanel("age_group"), FieldPanel("residence")]),
-                                FieldPanel("email"),
-                                FieldPanel("publication"),
-                                FieldPanel("language"),
-                            ],
-                            heading=gettext_lazy("提出者（個人情報：意見担当のみ閲覧可）"),
-                        ),
-                        MultiFieldPanel(
-                            [FieldPanel("state"), FieldPanel("topic"), FieldPanel("moderator_note")],
-                            heading=gettext_lazy("対応"),
-                        ),
-                    ],
-                    heading=gettext_lazy("意見"),
-                ),
-                ObjectList(
-                    [admin_views.StateHistoryPanel(heading=gettext_lazy("状態の変更履歴"))],
-                    heading=gettext_lazy("履歴"),
-                ),
-            ]
-        )
-    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("consultation"),
+                            FieldRowPanel([FieldPanel("channel"), FieldPanel("submitted_at")]),
+                            FieldPanel("target_page"),
+                            FieldRowPanel([FieldPanel("target_part"), FieldPanel("target_label")]),
+                        ],
+                        heading=gettext_lazy("受付"),
+                    ),
+                    FieldPanel("body"),
+                    admin_views.MachineTranslationPanel(heading=gettext_lazy("機械翻訳（日本語）")),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("name"),
+                            FieldRowPanel([FieldPanel("age_group"), FieldPanel("residence")]),
+                            FieldPanel("email"),
+                            FieldPanel("publication"),
+                            FieldPanel("language"),
+                        ],
+                        heading=gettext_lazy("提出者（個人情報：意見担当のみ閲覧可）"),
+                    ),
+                    MultiFieldPanel(
+                        [FieldPanel("state"), FieldPanel("topic"), FieldPanel("moderator_note")],
+                        heading=gettext_lazy("対応"),
+                    ),
+                ],
+                heading=gettext_lazy("意見"),
+            ),
+            ObjectList(
+                [admin_views.StateHistoryPanel(heading=gettext_lazy("状態の変更履歴"))],
+                heading=gettext_lazy("履歴"),
+            ),
+        ],
+        base_form_class=admin_views.CommentAdminForm,
+    )
 
     def get_queryset(self, request):
         return Comment.objects.with_group_size().select_related("consultation")
@@ -154,35 +153,14 @@ hooks.register("after_create_page", warn_if_period_is_short)
 hooks.register("after_edit_page", warn_if_period_is_short)
 
 
-@hooks.register("before_edit_snippet")
-def remember_comment_state(request, instance):
-    if isinstance(instance, Comment):
-        request._comment_state_before_edit = instance.state
-
-
 @hooks.register("after_edit_snippet")
-def record_comment_state_change(request, instance):
-    before = getattr(request, "_comment_state_before_edit", None)
-    if isinstance(instance, Comment) and before is not None and before != instance.state:
-        CommentStateChange.objects.create(
-            comment=instance, from_state=before, to_state=instance.state, changed_by=request.user
+def warn_of_published_personal_data(request, instance):
+    if isinstance(instance, Comment) and instance.state == CommentState.PUBLISHED and instance.personal_data_found:
+        messages.warning(
+            request,
+            _("公開中の意見に個人情報と思われる記載（%(kinds)s）があります。公開ページでは伏せ字で表示されます。")
+            % {"kinds": "、".join(instance.personal_data_found)},
         )
-        if instance.state == CommentState.PUBLISHED and (kinds := instance.personal_data_found):
-            messages.warning(
-                request,
-                _("公開した意見に個人情報と思われる記載（%(kinds)s）があります。公開ページでは伏せ字で表示されます。")
-                % {"kinds": "、".join(kinds)},
-            )
-
-
-@hooks.register("after_create_snippet")
-def record_staff_entered_comment(request, instance):
-    if isinstance(instance, Comment):
-        CommentStateChange.objects.create(
-            comment=instance, to_state=instance.state, changed_by=request.user, note=instance.channel
-        )
-        # Staff typed it in, so they know of it; a receipt still goes out if the sender gave an e-mail.
-        Comment.objects.filter(pk=instance.pk).update(moderators_notified_at=timezone.now())
 
 
 @hooks.register("register_log_actions")
@@ -199,3 +177,8 @@ def register_purge_log_action(actions) -> None:
                 "保存期間を過ぎた%(count)d件の意見から個人情報を削除しました。",
                 count,
             ) % {"count": count}
+
+
+@hooks.register(HOME_PAGE_CONTEXT)
+def open_consultation_on_the_home_page(home, request) -> dict:
+    return {"open_consultation": ConsultationPage.open_consultation_under(home)}

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DB_NAME = "mieplan_deploy_check"
 RESTORE_DB_NAME = "mieplan_deploy_check_restore"
-REDIS_DB = 14  # 0 is the usual default and 15 the test suite's
+REDIS_DB = 14  # 0 is the usual default; the test suite uses 12 and 13 (one per worker)
 MEDIA_BUCKET = "mieplan-smoke-media"
 BACKUP_BUCKET = "mieplan-smoke-backups"
 MEDIA_COPY_BUCKET = "mieplan-smoke-media-copy"
@@ -91,7 +91,7 @@ def find_tool(name: str) -> str:
     found = shutil.which(name, path=str(VENV_BIN)) or shutil.which(name)
     found = found or next((str(p) for p in (Path("/usr/sbin") / name, Path("/sbin") / name) if p.exists()), None)
     if not found:
-        raise SmokeFailure(f"{name} is not installed (make deploy-tools installs what is missing)")
+        raise SmokeFailure(f"{name} is not installed (make test-tools installs what is missing)")
     return found
 
 
@@ -330,7 +330,7 @@ def main() -> int:
             "REDIS_URL": redis_url,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{ports['https']}",
-            "WAGTAILADMIN_BASE_URL": f"https://127.0.0.1:{ports['https']}",
+            "PUBLIC_ORIGIN": f"https://127.0.0.1:{ports['https']}",
             "USE_X_FORWARDED_FOR": "true",
             "COMMENT_MODERATOR_EMAILS": "moderators@example.jp",
             "LOG_LEVEL": "WARNING",
@@ -444,6 +444,16 @@ def main() -> int:
         check(stylesheet is not None, "no stylesheet link in the home page")
         status, headers, _ = client.request(stylesheet.group(1).decode())
         check(status == 200 and "max-age=" in headers.get("Cache-Control", ""), f"static file: {status} {headers}")
+        # The sitemap and canonical links name the public origin (PUBLIC_ORIGIN), whatever the Site record was.
+        status, _, sitemap = client.request("/sitemap.xml")
+        locations = re.findall(rb"<loc>([^<]+)</loc>", sitemap)
+        check(
+            status == 200 and locations and all(loc.startswith(base.encode() + b"/") for loc in locations),
+            f"sitemap not on {base}: {status} {locations[:3]}",
+        )
+        canonical = re.search(rb'<link rel="canonical" href="([^"]+)"', body)
+        check(canonical is not None and canonical.group(1) == (base + "/ja/").encode(), f"canonical: {canonical}")
+        result["sitemap_entries"] = len(locations)
         plain = urllib.request.build_opener(NoRedirect())
         try:
             plain.open(f"http://127.0.0.1:{ports['http']}/ja/", timeout=10)

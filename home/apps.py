@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,6 @@ class HomeConfig(AppConfig):
     verbose_name = _("ホーム")
 
     def ready(self) -> None:
-        from home import signals
+        from home import signals  # connects the page purge receivers; needs the app registry
 
-        signals.connect_model_purges()
+        post_migrate.connect(signals.keep_site_on_public_origin, sender=self)

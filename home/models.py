@@ -1,12 +1,37 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from home import pagecache
-from search.fields import JapaneseSearchField, japanese_page_search_fields
+from home.hooks import HOME_PAGE_CONTEXT
+from home.languages import language_version
+from home.origin import public_url
+from home.summaries import plain_text, shorten_at_sentence
+from mieplan_site import pagecache
+from search.fields import japanese_page_search_fields
+
+
+def optional_page_link(verbose_name: str, **options) -> models.ForeignKey:
+    """A link to any page that is cleared, not blocking, when that page is deleted."""
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
+def page_tags(pages) -> set[str]:
+    """The page cache tags of pages a response shows (None skipped)."""
+    return {pagecache.PAGE(page.pk) for page in pages if page is not None}
 
 
 class BasePage(Page):
@@ -17,6 +42,16 @@ class BasePage(Page):
 
     toc_number = ""  # the number shown before the title in the table of contents, if any
 
+    # The fields whose text the meta description is cut from when an editor wrote none.
+    description_fields: tuple[str, ...] = ()
+
+    def description_text(self) -> str:
+        return plain_text(*(getattr(self, name) for name in self.description_fields))
+
+    @property
+    def meta_description(self) -> str:
+        return shorten_at_sentence(self.search_description or self.description_text())
+
     def breadcrumbs(self) -> list[Page]:
         """Ancestors below the tree root, home page first (one query)."""
         return list(self.get_ancestors().filter(depth__gt=1))
@@ -26,24 +61,18 @@ class BasePage(Page):
         """An alias of the Japanese page kept in another locale's tree until a translation exists."""
         return self.alias_of_id is not None
 
-    def language_versions(self, request=None) -> list[dict]:
-        """This page in every language it exists in, in the order of settings.LANGUAGES (one query)."""
+    def language_versions(self, request=None, suffix: Callable[["BasePage"], str] | None = None) -> list[dict]:
+        """This page in every language it exists in, in the order of settings.LANGUAGES (one query).
+
+        `suffix` gives, for the page in another language, what follows its URL: a route's path and query,
+        so a reader who switches language stays on the same view of the same thing."""
         order = {code: index for index, (code, _name) in enumerate(settings.LANGUAGES)}
         versions = []
         for page in self.get_translations(inclusive=True).live().select_related("locale"):
             code = page.locale.language_code
             if code in order:
-                url = page.get_url(request)
-                versions.append(
-                    {
-                        "code": code,
-                        "name": get_language_info(code)["name_local"],
-                        "url": url,
-                        # The host the reader used; the Site record's hostname may be a placeholder.
-                        "full_url": request.build_absolute_uri(url) if request else page.get_full_url(),
-                        "current": page.pk == self.pk,
-                    }
-                )
+                url = page.get_url(request) + (suffix(page) if suffix else "")
+                versions.append(language_version(code, url, page.pk == self.pk))
         return sorted(versions, key=lambda version: order[version["code"]])
 
     def get_sitemap_urls(self, request=None):
@@ -53,8 +82,13 @@ class BasePage(Page):
             for version in self.language_versions(request)
         ]
         for url in urls:
+            url["location"] = self.canonical_url
             url["alternates"] = alternates
         return urls
+
+    @property
+    def canonical_url(self) -> str:
+        return public_url(self.url)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -68,16 +102,16 @@ class BasePage(Page):
             pagecache.add_tags(request, self.cache_tags(response.context_data))
         return response
 
-    # Page cache (home/pagecache.py): what a rendered page shows, and what publishing this page changes.
+    # Page cache (mieplan_site/pagecache.py): what a rendered page shows, and what publishing this page changes.
 
     def cache_tags(self, context: dict) -> set[str]:
         """Every page shows itself, its translations (language switcher), its ancestors (breadcrumbs), and
         the locale's header, footer and open consultation (comment links)."""
-        tags = {f"page:{self.pk}", f"tr:{self.translation_key}", f"locale:{self.locale_id}"}
-        return tags | {f"page:{ancestor.pk}" for ancestor in context.get("breadcrumbs", [])}
+        tags = {pagecache.PAGE(self.pk), pagecache.TRANSLATION(self.translation_key), pagecache.LOCALE(self.locale_id)}
+        return tags | page_tags(context.get("breadcrumbs", []))
 
     def purge_tags(self) -> set[str]:
-        return {f"page:{self.pk}", f"tr:{self.translation_key}", f"search:{self.locale_id}"}
+        return {pagecache.PAGE(self.pk), pagecache.TRANSLATION(self.translation_key), pagecache.SEARCH(self.locale_id)}
 
 
 class HomePage(BasePage):
@@ -105,11 +139,9 @@ class HomePage(BasePage):
         FieldPanel("vision"),
         FieldPanel("vision_description"),
     ]
-    search_fields = japanese_page_search_fields(
-        JapaneseSearchField("philosophy"),
-        JapaneseSearchField("vision"),
-        JapaneseSearchField("vision_description"),
-    )
+    search_fields = japanese_page_search_fields("philosophy", "vision", "vision_description")
+
+    description_fields = ("philosophy", "vision", "vision_description")
 
     class Meta:
         verbose_name = _("ホーム")
@@ -126,22 +158,20 @@ class HomePage(BasePage):
         return request._mieplan_home
 
     def cache_tags(self, context: dict) -> set[str]:
-        shown = [context["plan_page"], *context["areas"]] if context.get("plan_page") else []
-        return super().cache_tags(context) | {f"page:{page.pk}" for page in shown}
+        shown = []
+        for value in context.get("home_page_sections", []):
+            shown.extend([value] if isinstance(value, Page) else value)
+        return super().cache_tags(context) | page_tags(shown)
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {f"locale:{self.locale_id}"}
+        return super().purge_tags() | {pagecache.LOCALE(self.locale_id)}
 
     def get_context(self, request, *args, **kwargs):
-        from consultations.models import ConsultationPage
-        from plan.models import AreaPage, PlanPage
-
         context = super().get_context(request, *args, **kwargs)
-        context["plan_page"] = PlanPage.objects.live().public().child_of(self).first()
-        context["areas"] = (
-            AreaPage.objects.live().public().descendant_of(context["plan_page"])
-            if context["plan_page"]
-            else AreaPage.objects.none()
-        )
-        context["open_consultation"] = ConsultationPage.open_consultation_under(self)
+        sections = []
+        for provide in hooks.get_hooks(HOME_PAGE_CONTEXT):
+            provided = provide(self, request)
+            context.update(provided)
+            sections.extend(value for value in provided.values() if value is not None)
+        context["home_page_sections"] = sections
         return context

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -8,9 +9,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations import views as consultation_views
-from home import health
 from home import views as home_views
 from home.sitemaps import AllLanguagesSitemap
+from mieplan_site import health
 from plan import views as plan_views
 from search import views as search_views
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", home_views.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
     path("opendata/kpis.json", plan_views.kpis_json, name="opendata_kpis_json"),
@@ -36,8 +38,6 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "home.views.bad_request"

@@ -8,15 +8,25 @@ can keep pointing at list items (wagtail-localize also needs ids on code-made bl
 import html
 import json
 import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from django.db.models.signals import post_save
+from modelsearch import index as search_index
+from modelsearch.backends import get_search_backends
+from modelsearch.signal_handlers import post_save_signal_handler
+from wagtail.models import Locale, Page, ReferenceIndex, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signals import page_published
 
 from home.models import HomePage
+from home.origin import sync_default_site
 from plan.models import (
     KPI,
     AreaPage,
@@ -28,6 +38,7 @@ from plan.models import (
     PlanPage,
 )
 from plan.translations import TranslationReport, load_translations
+from search.signals import reindex_published_page
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "ja"
 BLOCK_ID_NAMESPACE = uuid.UUID("0d6f4a8e-5a43-4c55-9d0c-6a1f3b2f6c11")
@@ -99,6 +110,56 @@ def chapter_body(blocks: list[dict], key: str) -> list[dict]:
     return stream
 
 
+@contextmanager
+def bulk_indexing() -> Iterator[None]:
+    """Search-index and reference-index each object once when the block ends, not on each of its saves.
+
+    A load saves a page several times (created, revised, published, copied as an alias, translated) and
+    Wagtail re-indexes it after every save: most of a first load's time. The block must run inside the load's
+    transaction, so a failed or dry run leaves no index entries either.
+    """
+    saved: dict[type, set] = defaultdict(set)
+
+    def remember(sender, instance, raw=False, **kwargs) -> None:
+        if not raw:
+            saved[sender].add(instance.pk)
+
+    indexed = [model for model in search_index.get_indexed_models() if getattr(model, "search_auto_update", True)]
+    for model in indexed:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+    page_published.disconnect(reindex_published_page)
+    post_save.connect(remember, weak=False, dispatch_uid="plan.loader.bulk_indexing")
+    try:
+        with disable_reference_index_auto_update():
+            yield
+        if not transaction.get_rollback():  # a dry run is rolled back: nothing to index
+            index_saved(saved)
+    finally:
+        post_save.disconnect(dispatch_uid="plan.loader.bulk_indexing")
+        page_published.connect(reindex_published_page)
+        for model in indexed:
+            post_save.connect(post_save_signal_handler, sender=model)
+
+
+def index_saved(saved: dict[type, set]) -> None:
+    page_ids = {pk for model, pks in saved.items() if issubclass(model, Page) for pk in pks}
+    by_model: dict[type, list] = defaultdict(list)
+    for page in Page.objects.filter(pk__in=page_ids).specific():
+        by_model[type(page)].append(page)
+    for model, pks in saved.items():
+        if not issubclass(model, Page):
+            by_model[model].extend(model._default_manager.filter(pk__in=pks))
+    backends = list(get_search_backends(with_auto_update=True))
+    for model, objects in by_model.items():
+        if ReferenceIndex.is_indexed(model):
+            for instance in objects:
+                ReferenceIndex.create_or_update_for_object(instance)
+        if issubclass(model, search_index.Indexed) and getattr(model, "search_auto_update", True):
+            indexed = list(model.get_indexed_objects().filter(pk__in=[instance.pk for instance in objects]))
+            for backend in backends:
+                backend.add_bulk(model, indexed)
+
+
 class PlanLoader:
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.data_dir = data_dir
@@ -112,7 +173,7 @@ class PlanLoader:
     def run(self, dry_run: bool = False, translations: bool = True) -> LoadReport:
         plan_data = self.read("plan.yaml")
         cards = [card for name in CARD_FILES for card in self.read(name)["cards"]]
-        with transaction.atomic():
+        with transaction.atomic(), bulk_indexing():
             home = self.load_home(plan_data["plan"])
             plan = self.load_plan_page(home, plan_data)
             chapters = sorted(plan_data["chapters"], key=lambda chapter: chapter["number"])
@@ -199,6 +260,7 @@ class PlanLoader:
             site.root_page = home
             site.site_name = str(data["title"])
             site.save()
+        sync_default_site()
         return home
 
     def remove_wagtail_welcome_page(self, root: Page) -> None:

@@ -6,20 +6,10 @@ from django.http import HttpRequest
 from wagtail.models import Locale
 
 from home.csv_export import csv_lines
+from home.origin import public_url
 from plan.models import KPI
 
-FIELDS = [
-    "card_number",
-    "card_title",
-    "departments",
-    "indicator",
-    "baseline_label",
-    "baseline",
-    "target_label",
-    "target",
-    "note",
-    "url",
-]
+FIELDS = ["card_number", "card_title", "departments", *KPI.VALUE_FIELDS, "url"]
 
 
 def target_text(row: KPI) -> str:
@@ -45,13 +35,9 @@ def kpi_records(request: HttpRequest) -> list[dict]:
                 "card_number": card.number,
                 "card_title": card.title,
                 "departments": [department.name for department in card.departments()],
-                "indicator": shown.indicator,
-                "baseline_label": shown.baseline_label,
-                "baseline": shown.baseline,
-                "target_label": shown.target_label,
+                **{name: getattr(shown, name) for name in KPI.VALUE_FIELDS},
                 "target": target_text(shown),
-                "note": shown.note,
-                "url": request.build_absolute_uri(card.get_url(request)),
+                "url": public_url(card.get_url(request)),
             }
         )
     return records

@@ -87,8 +87,9 @@ def ensure_locales() -> list[Locale]:
     locales = []
     for code in target_languages():
         locale, _created = Locale.objects.get_or_create(language_code=code)
-        LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source})
-        synchronize_tree(source, locale)
+        _sync, created = LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source})
+        if not created:  # a new synchronisation has just copied the tree (wagtail-localize's post_save)
+            synchronize_tree(source, locale)
         home = Page.objects.filter(locale=locale, depth=2).first()
         if translators is not None and home is not None:
             for permission in permissions:
@@ -105,19 +106,22 @@ def translate_object(instance, locale: Locale, strings: dict[str, str]) -> bool:
     translation, created = Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
     )
-    existing = StringTranslation.objects.filter(context__object_id=source.object_id, locale=locale)
-    snapshot = set(existing.values_list("translation_of_id", "context_id", "data"))
-
     po = translation.export_po()
     if not any(entry.msgid in strings for entry in po):
         return False  # nothing shipped for this page: it stays an alias of the Japanese page
+    target = translation.get_target_instance() if not created else None
+    is_real_page = target is not None and not getattr(target, "alias_of_id", None)
+    up_to_date = all(entry.msgstr == strings.get(entry.msgid, entry.msgstr) for entry in po)
+    if up_to_date and not created and is_real_page and previous_content == source.content_json:
+        return False  # a reload with nothing new: importing the same strings again would change nothing
+
+    existing = StringTranslation.objects.filter(context__object_id=source.object_id, locale=locale)
+    snapshot = set(existing.values_list("translation_of_id", "context_id", "data"))
     for entry in po:
         entry.msgstr = strings.get(entry.msgid, entry.msgstr)
     translation.import_po(po, translation_type="manual", tool_name=TOOL_NAME)
 
     changed = set(existing.values_list("translation_of_id", "context_id", "data")) != snapshot
-    target = translation.get_target_instance() if not created else None
-    is_real_page = target is not None and not getattr(target, "alias_of_id", None)
     if created or changed or previous_content != source.content_json or not is_real_page:
         translation.save_target(publish=True)
         return True
@@ -132,7 +136,9 @@ def scope_for(language_code: str) -> set[str] | None:
     return set(yaml.safe_load(scope_file.read_text(encoding="utf-8"))["page_types"])
 
 
-def load_translations() -> TranslationReport:
+def load_translations(pages: list[Page] | None = None) -> TranslationReport:
+    """Every locale in step with Japanese, and the shipped translations of `pages` (default: all, and the
+    departments) imported."""
     report = TranslationReport()
     with transaction.atomic():
         locales = ensure_locales()
@@ -142,12 +148,15 @@ def load_translations() -> TranslationReport:
             strings = shipped_strings(locale.language_code)
             if not strings:
                 continue
-            for department in Department.objects.filter(locale=source_locale):
-                if department.name in strings:
-                    translate_object(department, locale, strings)
+            if pages is None:
+                for department in Department.objects.filter(locale=source_locale):
+                    if department.name in strings:
+                        translate_object(department, locale, strings)
             scope = scope_for(locale.language_code)
-            pages = Page.objects.filter(locale=source_locale, depth__gt=1).order_by("path").specific()
-            for page in pages:
+            sources = pages
+            if sources is None:
+                sources = Page.objects.filter(locale=source_locale, depth__gt=1).order_by("path").specific()
+            for page in sources:
                 if scope is not None and page.specific_class.__name__ not in scope:
                     continue
                 if translate_object(page, locale, strings):

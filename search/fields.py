@@ -1,6 +1,7 @@
 """Search fields whose indexed value is Japanese-tokenised text (see search/japanese.py)."""
 
 from django.conf import settings
+from wagtail.models import Page
 from wagtail.search import index
 
 from search.japanese import index_text
@@ -36,9 +37,8 @@ class JapaneseAutocompleteField(index.AutocompleteField):
 
 
 def japanese_page_search_fields(*extra) -> list:
-    """Wagtail's Page.search_fields with the title made Japanese-aware, plus `extra`."""
-    from wagtail.models import Page
-
+    """Wagtail's Page.search_fields with the title made Japanese-aware, plus `extra` (a name stands for a
+    JapaneseSearchField of that name)."""
     fields = []
     for field in Page.search_fields:
         if isinstance(field, index.SearchField) and field.field_name == "title":
@@ -47,4 +47,4 @@ def japanese_page_search_fields(*extra) -> list:
             fields.append(JapaneseAutocompleteField("title"))
         else:
             fields.append(field)
-    return [*fields, *extra]
+    return [*fields, *(JapaneseSearchField(field) if isinstance(field, str) else field for field in extra)]

@@ -5,9 +5,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
-from home import pagecache
+from home.languages import view_language_versions
 from home.models import HomePage
 from home.text import is_unusable
+from mieplan_site import pagecache
+from plan.cachetags import DEPARTMENTS
 from plan.models import AreaPage, Department
 from search import query as search_query
 
@@ -35,6 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "departments": departments,
         "selected_area": area,
         "selected_department": department_id,
+        "language_versions": view_language_versions(request, keep=("q",)),
     }
     status = 200
     if not query:
@@ -51,7 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["page_obj"] = page_obj
         context["hits"] = search_query.hits(list(page_obj.object_list), query, areas)
     # Results change with any page of the locale; the filters list the departments.
-    pagecache.add_tags(request, {f"search:{locale.pk}", f"locale:{locale.pk}", "departments"})
+    pagecache.add_tags(request, {pagecache.SEARCH(locale.pk), pagecache.LOCALE(locale.pk), DEPARTMENTS()})
     return TemplateResponse(request, "search/search.html", context, status=status)
 
 
@@ -64,7 +67,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"suggestions": []}, status=400)
     locale = Locale.get_active()
     cards = search_query.suggestions(prefix, locale)
-    pagecache.add_tags(request, {f"search:{locale.pk}"})
+    pagecache.add_tags(request, {pagecache.SEARCH(locale.pk)})
     return JsonResponse(
         {"suggestions": [{"label": f"{card.number} {card.title}", "url": card.url} for card in cards]},
         json_dumps_params={"ensure_ascii": False},

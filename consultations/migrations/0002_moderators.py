@@ -1,35 +1,17 @@
 """The moderators group (意見担当): the only staff who see comments and the personal data in them."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from home.roles import group_operation
+
 MODERATORS = "意見担当"
-PERMISSIONS = [
-    ("wagtailadmin", "access_admin"),
-    ("consultations", "add_comment"),
-    ("consultations", "change_comment"),
-    ("consultations", "view_comment"),
-    ("consultations", "add_responsetopic"),
-    ("consultations", "change_responsetopic"),
-    ("consultations", "delete_responsetopic"),
-    ("consultations", "view_responsetopic"),
-]
-
-
-def create_moderators(apps, schema_editor) -> None:
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth.Group")
-    Permission = apps.get_model("auth.Permission")
-    group, _ = Group.objects.get_or_create(name=MODERATORS)
-    for app_label, codename in PERMISSIONS:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
-def remove_moderators(apps, schema_editor) -> None:
-    apps.get_model("auth.Group").objects.filter(name=MODERATORS).delete()
+PERMISSIONS = {
+    "wagtailadmin": ["access_admin"],
+    "consultations": [
+        *("add_comment", "change_comment", "view_comment"),
+        *("add_responsetopic", "change_responsetopic", "delete_responsetopic", "view_responsetopic"),
+    ],
+}
 
 
 class Migration(migrations.Migration):
@@ -38,4 +20,4 @@ class Migration(migrations.Migration):
         ("wagtailadmin", "0006_formstate"),
     ]
 
-    operations = [migrations.RunPython(create_moderators, remove_moderators)]
+    operations = [group_operation(MODERATORS, PERMISSIONS)]

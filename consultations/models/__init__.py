@@ -1,5 +1,5 @@
 from .analysis import AnalysisRun, ProposedTopic, SummarySentence, TopicPlacement
-from .comments import Comment, CommentStateChange, ResponseTopic
+from .comments import Comment, CommentStateChange, IllegalStateChange, ResponseTopic
 from .pages import ConsultationPage, ConsultationState
 from .reflection import ReflectionStatus
 
@@ -9,6 +9,7 @@ __all__ = [
     "CommentStateChange",
     "ConsultationPage",
     "ConsultationState",
+    "IllegalStateChange",
     "ProposedTopic",
     "ReflectionStatus",
     "ResponseTopic",

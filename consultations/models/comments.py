@@ -7,12 +7,13 @@ import unicodedata
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from consultations.cachetags import COMMENTS, RESULTS
 from consultations.choices import (
     RESIDENCE_CHOICES,
     AgeGroup,
@@ -22,6 +23,7 @@ from consultations.choices import (
     TargetPart,
 )
 from consultations.masking import PLACEHOLDERS, mask_personal_data, personal_data_kinds
+from home.models import optional_page_link
 
 # No 0/O, 1/I/L: receipt numbers are read aloud on the phone and typed from paper.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -56,14 +58,7 @@ class ResponseTopic(models.Model):
         related_name="topics",
         verbose_name=_("意見募集"),
     )
-    target_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("対象のページ"),
-    )
+    target_page = optional_page_link(_("対象のページ"))
     title = models.CharField(_("論点"), max_length=200)
     summary = models.TextField(_("提出意見の概要"))
     response = models.TextField(_("県の考え方"))
@@ -95,7 +90,33 @@ class ResponseTopic(models.Model):
         return self.title
 
     def purge_tags(self) -> set[str]:
-        return {f"results:{self.consultation_id}"}
+        return {RESULTS(self.consultation_id)}
+
+
+# Which states a comment may move to from each state ("" is a comment not stored yet). Received means no moderator
+# has looked at it, so a decision is never undone back to it, only changed to another decision.
+STATE_CHANGES: dict[str, frozenset[str]] = {
+    "": frozenset(CommentState.values),
+    CommentState.RECEIVED: frozenset({CommentState.PUBLISHED, CommentState.REJECTED, CommentState.SPAM}),
+    CommentState.PUBLISHED: frozenset({CommentState.REJECTED, CommentState.SPAM}),
+    CommentState.REJECTED: frozenset({CommentState.PUBLISHED, CommentState.SPAM}),
+    CommentState.SPAM: frozenset({CommentState.PUBLISHED, CommentState.REJECTED}),
+}
+
+
+class IllegalStateChange(ValueError):
+    """A state change the moderation rules do not allow (STATE_CHANGES)."""
+
+    def __init__(self, from_state: str, to_state: str) -> None:
+        super().__init__(f"a comment cannot move from {from_state or 'new'!r} to {to_state!r}")
+        self.from_state = from_state
+        self.to_state = to_state
+
+
+def state_choices_from(state: str) -> list[tuple[str, str]]:
+    """The states a moderator may pick for a comment now in `state` (itself included: no change)."""
+    allowed = STATE_CHANGES[state] | ({state} if state else set())
+    return [(value, label) for value, label in CommentState.choices if value in allowed]
 
 
 class CommentQuerySet(models.QuerySet):
@@ -131,15 +152,7 @@ class Comment(models.Model):
     receipt_number = models.CharField(_("受付番号"), max_length=9, unique=True, default=new_receipt_number)
     secret_hash = models.CharField(max_length=64, editable=False, blank=True)
 
-    target_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("対象のページ"),
-        help_text=_("空欄は計画全体への意見です。"),
-    )
+    target_page = optional_page_link(_("対象のページ"), help_text=_("空欄は計画全体への意見です。"))
     target_part = models.CharField(_("対象の部分"), max_length=10, choices=TargetPart.choices, default="whole")
     target_item = models.CharField(_("対象の項目ID"), max_length=64, blank=True)
     target_label = models.CharField(
@@ -219,11 +232,28 @@ class Comment(models.Model):
         published = CommentState.PUBLISHED
         if published not in (self.state, getattr(self, "loaded_state", None)):
             return set()
-        tags = {f"results:{self.consultation_id}"}
+        tags = {RESULTS(self.consultation_id)}
         if self.target_page_id:
             target_key = Page.objects.filter(pk=self.target_page_id).values_list("translation_key", flat=True).first()
-            tags.add(f"comments:{target_key}")
+            tags.add(COMMENTS(target_key))
         return tags
+
+    def change_state(self, to: str, by=None, note: str = "") -> "CommentStateChange":
+        """Move the comment to state `to` and record who did it, when and why: the one place a comment's state
+        changes (the admin form, bulk actions, services, tasks). A comment not stored yet is saved with `to` as
+        its first state. Raises IllegalStateChange for a change STATE_CHANGES does not allow."""
+        from_state = "" if self._state.adding else self.state
+        if to not in STATE_CHANGES[from_state]:
+            raise IllegalStateChange(from_state, to)
+        with transaction.atomic():
+            self.state = to
+            if from_state:
+                self.save(update_fields=["state"])
+            else:
+                self.save()
+            return CommentStateChange.objects.create(
+                comment=self, from_state=from_state, to_state=to, changed_by=by, note=note[:200]
+            )
 
     @property
     def masked_body(self) -> str:

@@ -1,20 +1,22 @@
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponse
+from django.urls import path as url_path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 
-from home import pagecache
-from home.models import BasePage
-from search.fields import JapaneseSearchField, japanese_page_search_fields
+from consultations.cachetags import RESULTS
+from home.models import BasePage, optional_page_link
+from mieplan_site import pagecache
+from search.fields import japanese_page_search_fields
 
 # Japanese administrative practice (行政手続法 第39条) asks for at least 30 days of consultation.
 MINIMUM_PERIOD = timedelta(days=30)
@@ -27,17 +29,20 @@ class ConsultationState(models.TextChoices):
     RESULTS_PUBLISHED = "results", _("結果公表")
 
 
+def route_handler(name: str) -> Callable[..., HttpResponse]:
+    """A route of ConsultationPage (RoutablePageMixin binds it to the page) calling the view `name`."""
+
+    def handler(page: "ConsultationPage", request: HttpRequest, **kwargs) -> HttpResponse:
+        return getattr(page.route_views, name)(request, page, **kwargs)
+
+    handler.__name__ = f"{name}_view"  # CACHED_ROUTES tells the routes apart by this name
+    return handler
+
+
 class ConsultationPage(RoutablePageMixin, BasePage):
     """A public consultation (パブリックコメント) on a document, with its period and state."""
 
-    document = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("対象の計画"),
-    )
+    document = optional_page_link(_("対象の計画"))
     opens_at = models.DateTimeField(_("募集開始日時"))
     closes_at = models.DateTimeField(_("募集終了日時"))
     summary = RichTextField(_("概要"), features=["bold", "link", "ol", "ul"], blank=True)
@@ -64,7 +69,9 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         FieldPanel("privacy_notice"),
         FieldPanel("results_published"),
     ]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("summary"))
+    search_fields = japanese_page_search_fields("summary")
+
+    description_fields = ("summary",)
 
     class Meta:
         verbose_name = _("意見募集")
@@ -131,73 +138,60 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         return bool(self.opens_at and self.closes_at) and self.closes_at - self.opens_at < MINIMUM_PERIOD
 
     # Page cache: the page and its results are public; the form, receipt and status never are (CSRF,
-    # personal data), so only these routes are tagged (home/pagecache.py stores only tagged responses).
+    # personal data), so only these routes are tagged (mieplan_site/pagecache.py stores only tagged responses).
     CACHED_ROUTES = ("index_route", "results_view", "opendata_view", "responses_view")
 
     def serve(self, request, view=None, args=None, kwargs=None):
         response = super().serve(request, view, args, kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and "language_versions" not in context:
+            context["language_versions"] = self.language_versions(request, self.route_suffix(request, context))
         if getattr(view, "__name__", "index_route") in self.CACHED_ROUTES and response.status_code == 200:
             pagecache.add_tags(request, self.cache_tags(getattr(response, "context_data", None) or {}))
         return response
 
     def cache_tags(self, context: dict) -> set[str]:
-        return super().cache_tags(context) | {f"results:{self.source_consultation.pk}"}
+        return super().cache_tags(context) | {RESULTS(self.source_consultation.pk)}
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {f"locale:{self.locale_id}", f"results:{self.source_consultation.pk}"}
+        return super().purge_tags() | {pagecache.LOCALE(self.locale_id), RESULTS(self.source_consultation.pk)}
 
-    # Routes: the form, the receipt, the status look-up and the results live under the page's URL.
+    def route_suffix(self, request: HttpRequest, context: dict) -> Callable[[Page], str]:
+        """For the language switcher of a route: the same route in another language, on the same card part."""
+        route = request.path[len(self.get_url(request)) :]
+        target, card = context.get("target"), context.get("card")
+        if route.startswith("thanks/"):
+            return lambda page: ""  # the receipt is shown once; the other language gets the consultation page
+        if target is not None:
+            return lambda page: route + target.query_in(page.locale)
+        if card is not None:
+            return lambda page: f"results/changes/{(card.get_translation_or_none(page.locale) or card).pk}/"
+        query = "?" + request.GET.urlencode() if request.GET else ""
+        return lambda page: route + query
 
-    @path("comment/", name="comment")
-    def comment_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
+    # Routes under the page's URL: the form, the receipt, the status look-up and the results, each handled by the
+    # view of that name in consultations/views.py as view(request, page, **kwargs). The views build on these
+    # models, so ConsultationsConfig.ready() hands them over (route_views) rather than the models importing them.
+    ROUTES = (
+        ("comment/", "comment"),
+        ("thanks/", "thanks"),
+        ("status/", "status"),
+        ("results/", "results"),
+        ("results/changes/<int:card_id>/", "changes"),
+        ("results/opendata/<str:fmt>/", "opendata"),
+        ("results/responses/<str:fmt>/", "responses"),
+    )
+    route_views = None
 
-        return views.comment(request, self)
+    @classmethod
+    def get_subpage_urls(cls):
+        routes = [url_path(pattern, route_handler(name), name=name) for pattern, name in cls.ROUTES]
+        return (*super().get_subpage_urls(), *routes)
 
-    @path("thanks/", name="thanks")
-    def thanks_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
-
-        return views.thanks(request, self)
-
-    @path("status/", name="status")
-    def status_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
-
-        return views.status(request, self)
-
-    @path("results/", name="results")
-    def results_view(self, request: HttpRequest) -> HttpResponse:
-        from consultations import views
-
-        return views.results(request, self)
-
-    @path("results/changes/<int:card_id>/", name="changes")
-    def changes_view(self, request: HttpRequest, card_id: int) -> HttpResponse:
-        from consultations.results import changes_since_closing
-        from plan.models import InitiativePage
-
-        card = InitiativePage.objects.live().filter(pk=card_id).first()
-        if not self.results_published or card is None:
-            raise Http404
-        context = {"page": self, "card": card, "changes": changes_since_closing(self.source_consultation, card)}
-        return TemplateResponse(request, "consultations/changes.html", context)
-
-    @path("results/opendata/<str:fmt>/", name="opendata")
-    def opendata_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
-        from consultations import exports
-
-        if not self.results_published or fmt not in {"csv", "json"}:
-            raise Http404
-        return exports.public_comments_response(self.source_consultation, fmt)
-
-    @path("results/responses/<str:fmt>/", name="responses")
-    def responses_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
-        from consultations import response_table
-
-        if not self.results_published or fmt not in response_table.CONTENT_TYPES:
-            raise Http404
-        return response_table.table_response(self.source_consultation, fmt)
+    @classmethod
+    def opening_and_closing_times(cls) -> list[datetime]:
+        rows = cls.objects.live().values_list("opens_at", "closes_at")
+        return [moment for row in rows for moment in row]
 
     @classmethod
     def open_consultation_under(cls, home: Page, now: datetime | None = None) -> "ConsultationPage | None":

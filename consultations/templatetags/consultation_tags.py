@@ -1,9 +1,12 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.core.paginator import Paginator
 
-from consultations.models import ConsultationPage
+from consultations.cachetags import COMMENTS
+from consultations.models import Comment, ConsultationPage
 from home.templatetags.site_tags import locale_home
+from mieplan_site import pagecache
 
 register = template.Library()
 
@@ -36,17 +39,15 @@ def comment_link(context, page, part: str = "whole", item: str = "", about: str 
 
 @register.inclusion_tag("components/published_comments.html", takes_context=True)
 def published_comments(context, page, per_page: int = 10) -> dict:
-    """Published comments on this page (in any language), newest first, paginated with ?comments=N."""
-    from django.core.paginator import Paginator
-
-    from consultations.models import Comment
-
+    """Published comments on this page (in any language), newest first, paginated with ?page=N."""
     request = context.get("request")
+    if request is not None:
+        pagecache.add_tags(request, {COMMENTS(page.translation_key)})
     comments = (
         Comment.objects.published()
         .filter(target_page__translation_key=page.translation_key)
         .only("body", "name", "publication", "submitted_at", "target_label", "target_part")
         .order_by("-submitted_at", "-pk")
     )
-    page_obj = Paginator(comments, per_page).get_page(request.GET.get("comments") if request else 1)
+    page_obj = Paginator(comments, per_page).get_page(request.GET.get("page") if request else 1)
     return {"page_obj": page_obj, "request": request}

@@ -4,33 +4,17 @@ Their page permissions are on each locale's home page, which exists only once th
 plan.translations.ensure_locales() grants them there.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from home.roles import group_operation
+
 TRANSLATORS = "翻訳者"
-PERMISSIONS = [
-    ("wagtailadmin", "access_admin"),
-    ("wagtail_localize", "submit_translation"),
-    ("wagtailimages", "choose_image"),
-    ("plan", "view_department"),
-    ("plan", "change_department"),
-]
-
-
-def create_translators(apps, schema_editor) -> None:
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth.Group")
-    Permission = apps.get_model("auth.Permission")
-    group, _ = Group.objects.get_or_create(name=TRANSLATORS)
-    for app_label, codename in PERMISSIONS:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
-def remove_translators(apps, schema_editor) -> None:
-    apps.get_model("auth.Group").objects.filter(name=TRANSLATORS).delete()
+PERMISSIONS = {
+    "wagtailadmin": ["access_admin"],
+    "wagtail_localize": ["submit_translation"],
+    "wagtailimages": ["choose_image"],
+    "plan": ["view_department", "change_department"],
+}
 
 
 class Migration(migrations.Migration):
@@ -39,4 +23,4 @@ class Migration(migrations.Migration):
         ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
     ]
 
-    operations = [migrations.RunPython(create_translators, remove_translators)]
+    operations = [group_operation(TRANSLATORS, PERMISSIONS)]

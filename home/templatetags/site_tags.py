@@ -1,6 +1,10 @@
+from collections.abc import Callable
+
 from django import template
 from django.utils.translation import get_language
+from wagtail import hooks
 
+from home.hooks import SITE_CONTACT
 from home.models import HomePage
 
 register = template.Library()
@@ -15,11 +19,10 @@ def locale_home(context) -> HomePage | None:
 
 @register.inclusion_tag("components/contact.html", takes_context=True)
 def contact_block(context) -> dict:
-    from plan.models import PlanPage
-
+    """The footer's contact address, from the page an app registered for it (the plan)."""
     home = locale_home(context)
-    plan = PlanPage.objects.live().child_of(home).first() if home else None
-    return {"plan": plan}
+    found = (find(home) for find in hooks.get_hooks(SITE_CONTACT)) if home else ()
+    return {"plan": next((page for page in found if page is not None), None)}
 
 
 # Punctuation that differs between Japanese/Chinese (full width) and the other languages.
@@ -30,24 +33,21 @@ def full_width() -> bool:
     return get_language() in FULL_WIDTH_LANGUAGES
 
 
-@register.simple_tag
-def colon() -> str:
-    return "：" if full_width() else ": "
+# {% colon %}, {% list_separator %}, …: the full-width form, or the form the other languages use.
+PUNCTUATION = {
+    "colon": ("：", ": "),
+    "list_separator": ("、", ", "),
+    "open_bracket": ("（", " ("),
+    "close_bracket": ("）", ")"),
+}
 
 
-@register.simple_tag
-def list_separator() -> str:
-    return "、" if full_width() else ", "
+def punctuation_tag(full: str, other: str) -> Callable[[], str]:
+    return lambda: full if full_width() else other
 
 
-@register.simple_tag
-def open_bracket() -> str:
-    return "（" if full_width() else " ("
-
-
-@register.simple_tag
-def close_bracket() -> str:
-    return "）" if full_width() else ")"
+for tag_name, forms in PUNCTUATION.items():
+    register.simple_tag(punctuation_tag(*forms), name=tag_name)
 
 
 @register.filter

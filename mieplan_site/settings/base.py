@@ -8,7 +8,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from mieplan_site.settings import register_extra_languages
+from mieplan_site.settings import public_origin, register_extra_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -23,12 +23,9 @@ INSTALLED_APPS = [
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
-    "wagtail.contrib.simple_translation",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -54,14 +51,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "home.pagecache.PageCacheMiddleware",  # outermost: it must see the cookies every other layer set
+    "mieplan_site.pagecache.PageCacheMiddleware",  # outermost: it must see the cookies every other layer set
     "django.middleware.security.SecurityMiddleware",
-    "home.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy: outermost, so redirects get them too
+    "mieplan_site.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy: outermost, so redirects get them too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "home.sites.CachedSiteMiddleware",  # Wagtail's Site lookup: one query per request otherwise
-    "home.health.DatabaseUnavailableMiddleware",  # 503 "try again" in the reader's language, not a 500
+    "mieplan_site.sites.CachedSiteMiddleware",  # Wagtail's Site lookup: one query per request otherwise
+    "mieplan_site.health.DatabaseUnavailableMiddleware",  # 503 "try again" in the reader's language, not a 500
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,12 +146,12 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # While Redis is down it acts as an empty cache: Wagtail reads it on nearly every request.
-            "BACKEND": "home.cache.FailSoftRedisCache",
+            "BACKEND": "mieplan_site.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mieplan",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
-        # Whole pages for anonymous readers (home/pagecache.py): shared by every app server, so a purge on
+        # Whole pages for anonymous readers (mieplan_site/pagecache.py): shared by every app server, so a purge on
         # publish reaches them all.
         "pages": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -205,7 +202,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digital@pref.mie.lg.j
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("みえのデジタル社会の形成に向けた戦略推進計画")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public origin: sitemap, canonical and hreflang links, robots.txt, open data and mails (home/origin.py).
+PUBLIC_ORIGIN = public_origin(os.environ.get("PUBLIC_ORIGIN", "http://127.0.0.1:8000"))
+WAGTAILADMIN_BASE_URL = PUBLIC_ORIGIN
 # Wagtail's database backend with our Japanese tokenisation (search/japanese.py); "simple" keeps PostgreSQL
 # from stemming the tokens as English.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"}}
@@ -238,10 +237,10 @@ LOGGING = {
     },
 }
 
-# How long each process keeps the Site record for a host (home/sites.py); 0: look it up per request.
+# How long each process keeps the Site record for a host (mieplan_site/sites.py); 0: look it up per request.
 SITE_CACHE_SECONDS = float(os.environ.get("SITE_CACHE_SECONDS", "30"))
 
-# Full-page cache for anonymous readers (home/pagecache.py); 0 turns it off. Purged on publish, so the TTL
+# Full-page cache for anonymous readers (mieplan_site/pagecache.py); 0 turns it off. Purged on publish, so the TTL
 # only bounds what nothing purges (e.g. a cache that missed a purge while unreachable).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_ALIAS = "pages"
@@ -273,8 +272,8 @@ else:
     WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "plan.machine_translation.ShippedTranslationMemory", "OPTIONS": {}}
 
 # Security hardening (docs/SECURITY.md) ----------------------------------------------------------------------
-# CSP and Permissions-Policy come from home.security.SecurityHeadersMiddleware; Django's SecurityMiddleware sends
-# this one (its default, stated so a reader of the settings sees it).
+# CSP and Permissions-Policy come from mieplan_site.security.SecurityHeadersMiddleware; Django's SecurityMiddleware
+# sends this one (its default, stated so a reader of the settings sees it).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Gravatar would send a hash of each editor's address to a third party, and the CSP would block the image.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -1,6 +1,7 @@
 """Production: everything secret or site-specific comes from the environment."""
 
 import os
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 
@@ -33,8 +34,6 @@ if STAFF_TWO_FACTOR not in {"off", "optional", "required"}:
 # Mail: EMAIL_URL-style, e.g. smtp+tls://user:password@smtp.example.jp:587
 _email_url = os.environ.get("EMAIL_URL", "")
 if _email_url:
-    from urllib.parse import unquote, urlparse
-
     _mail = urlparse(_email_url)
     EMAIL_HOST = _mail.hostname or "localhost"
     EMAIL_PORT = _mail.port or 25
@@ -120,7 +119,7 @@ if AWS_STORAGE_BUCKET_NAME:
     WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # A CDN or Varnish in front (wagtail.contrib.frontend_cache): pages may be kept there for
-# FRONTEND_CACHE_SECONDS and are purged by URL on publish (home/frontend.py), beside our own tag purges.
+# FRONTEND_CACHE_SECONDS and are purged by URL on publish (mieplan_site/frontend.py), beside our own tag purges.
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")  # e.g. http://varnish.internal:6081 (HTTP PURGE)
 CLOUDFRONT_DISTRIBUTION_ID = os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", "")
 FRONTEND_CACHE_SECONDS = int(os.environ.get("FRONTEND_CACHE_SECONDS", "60"))

@@ -1,6 +1,17 @@
 """Tests: SQLite by default; DATABASE_URL and REDIS_URL (set by .ci/run) switch to the real services."""
 
-from .base import *  # noqa: F403
+import os
+import re
+
+# Parallel test workers (pytest-xdist) each get the Redis database after the one before: each test empties its
+# worker's cache, which must not wipe another worker's rate-limit counters. Read before base.py builds CACHES.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if os.environ.get("REDIS_URL") and _worker.startswith("gw"):
+    os.environ["REDIS_URL"] = re.sub(
+        r"/(\d+)$", lambda match: f"/{int(match.group(1)) + int(_worker[2:])}", os.environ["REDIS_URL"]
+    )
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -11,7 +22,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WAGTAILADMIN_BASE_URL = "http://testserver"
+PUBLIC_ORIGIN = WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
+WHITENOISE_USE_FINDERS = True
 # Tests roll back Site edits without signals: a process-wide Site cache would outlive them (tests/home turn it on).
 SITE_CACHE_SECONDS = 0

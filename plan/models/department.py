@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
+from plan.cachetags import DEPARTMENT, DEPARTMENTS, KPIS
 from search.fields import JapaneseAutocompleteField, JapaneseSearchField
 
 
@@ -22,4 +23,4 @@ class Department(TranslatableMixin, index.Indexed, models.Model):
         return self.name
 
     def purge_tags(self) -> set[str]:
-        return {f"dept:{self.translation_key}", "departments", "kpis"}
+        return {DEPARTMENT(self.translation_key), DEPARTMENTS(), KPIS()}

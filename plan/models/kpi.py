@@ -15,6 +15,9 @@ class KPI(TranslatableMixin, Orderable):
     A row the document re-lists on another card (再掲) stores no copy: it points at its original row.
     """
 
+    # What a row says, in the document's column order (the open data's columns too).
+    VALUE_FIELDS = ("indicator", "baseline_label", "baseline", "target_label", "target", "note")
+
     page = ParentalKey("plan.InitiativePage", on_delete=models.CASCADE, related_name="kpis")
     indicator = models.TextField(_("取組内容/目標項目"), blank=True)
     baseline_label = models.CharField(_("現状値の見出し"), max_length=100, blank=True)

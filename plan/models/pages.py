@@ -9,8 +9,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from home.models import BasePage
+from home.models import BasePage, page_tags
+from home.summaries import stream_text
+from mieplan_site import pagecache
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
+from plan.cachetags import DEPARTMENT, KPIS
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 
@@ -63,7 +66,9 @@ class PlanPage(BasePage):
             heading=_("問い合わせ先"),
         ),
     ]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("intro"))
+    search_fields = japanese_page_search_fields("intro")
+
+    description_fields = ("intro",)
 
     class Meta:
         verbose_name = _("計画")
@@ -79,10 +84,10 @@ class PlanPage(BasePage):
                 yield node["page"]
                 yield from walk(node["children"])
 
-        return super().cache_tags(context) | {f"page:{page.pk}" for page in walk(context.get("toc", []))}
+        return super().cache_tags(context) | page_tags(walk(context.get("toc", [])))
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {f"locale:{self.locale_id}"}  # the footer shows the plan's contact block
+        return super().purge_tags() | {pagecache.LOCALE(self.locale_id)}  # the footer shows the plan's contact block
 
     def table_of_contents(self) -> list[dict]:
         """Chapters, areas, directions and cards in one query, nested for the template."""
@@ -99,9 +104,9 @@ def shown_tags(pages) -> set[str]:
     """Tags for pages listed on another page (title, number, departments): cards on an area page etc."""
     tags = set()
     for page in pages:
-        tags.add(f"page:{page.pk}")
+        tags.add(pagecache.PAGE(page.pk))
         if isinstance(page, InitiativePage):
-            tags |= {f"dept:{department.translation_key}" for department in page.departments()}
+            tags |= {DEPARTMENT(department.translation_key) for department in page.departments()}
     return tags
 
 
@@ -116,10 +121,13 @@ class ChapterPage(NumberedPage, BasePage):
     override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("body")]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("body"))
+    search_fields = japanese_page_search_fields("body")
 
     class Meta:
         verbose_name = _("章")
+
+    def description_text(self) -> str:
+        return stream_text(self.body)
 
 
 class AreaPage(BasePage):
@@ -143,12 +151,9 @@ class AreaPage(BasePage):
         FieldPanel("policy"),
         FieldPanel("overview"),
     ]
-    search_fields = japanese_page_search_fields(
-        JapaneseSearchField("goal"),
-        JapaneseSearchField("goal_description"),
-        JapaneseSearchField("policy"),
-        JapaneseSearchField("overview"),
-    )
+    search_fields = japanese_page_search_fields("goal", "goal_description", "policy", "overview")
+
+    description_fields = ("goal", "goal_description", "policy")
 
     class Meta:
         verbose_name = _("分野")
@@ -181,7 +186,9 @@ class DirectionPage(NumberedPage, BasePage):
     override_translatable_fields = [SynchronizedField("number")]
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("summary")]
-    search_fields = japanese_page_search_fields(JapaneseSearchField("summary"))
+    search_fields = japanese_page_search_fields("summary")
+
+    description_fields = ("summary",)
 
     class Meta:
         verbose_name = _("取組方向")
@@ -227,10 +234,10 @@ class InitiativePage(NumberedPage, BasePage):
     search_fields = japanese_page_search_fields(
         JapaneseSearchField("number", boost=3),
         JapaneseSearchField("subtitle", boost=2),
-        JapaneseSearchField("goal"),
-        JapaneseSearchField("issues"),
-        JapaneseSearchField("overview"),
-        JapaneseSearchField("measures"),
+        "goal",
+        "issues",
+        "overview",
+        "measures",
         index.RelatedFields("kpis", [JapaneseSearchField("indicator"), JapaneseSearchField("note")]),
         index.RelatedFields("department_links", [index.RelatedFields("department", [JapaneseSearchField("name")])]),
         index.FilterField("number"),
@@ -238,6 +245,9 @@ class InitiativePage(NumberedPage, BasePage):
 
     class Meta:
         verbose_name = _("取組カード")
+
+    def description_text(self) -> str:
+        return stream_text(self.goal) or stream_text(self.overview)
 
     def departments(self) -> list:
         """Lead departments in the order the document prints them (prefetch `department_links__department`)."""
@@ -272,14 +282,12 @@ class InitiativePage(NumberedPage, BasePage):
     def cache_tags(self, context: dict) -> set[str]:
         neighbours = [context.get("previous_card"), context.get("next_card")]
         reposted = [row.repost_of.page for row in context.get("kpi_rows", []) if row.repost_of_id]
-        tags = {f"page:{page.pk}" for page in (*neighbours, *reposted) if page is not None}
-        tags |= {f"dept:{department.translation_key}" for department in self.departments()}
-        # Published comments are listed under the card, whatever language they were written in.
-        tags.add(f"comments:{self.translation_key}")
+        tags = page_tags([*neighbours, *reposted])
+        tags |= {DEPARTMENT(department.translation_key) for department in self.departments()}
         return super().cache_tags(context) | tags
 
     def purge_tags(self) -> set[str]:
-        return super().purge_tags() | {"kpis"}
+        return super().purge_tags() | {KPIS()}
 
 
 class CardDepartment(Orderable):

@@ -8,7 +8,7 @@ from consultations.models import Comment
 from consultations.tasks import send_pending_mail
 from mieplan_site.celery import app as celery_app
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_plan")]
 
 
 @pytest.fixture

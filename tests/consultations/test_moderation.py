@@ -12,7 +12,7 @@ from django.utils import timezone
 from consultations.models import Comment, CommentStateChange, ReflectionStatus, ResponseTopic
 from consultations.services import change_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_plan")]
 
 
 @pytest.fixture
@@ -238,3 +238,81 @@ def test_moderators_get_a_japanese_machine_rendering_of_a_foreign_language_comme
     html = client.get(reverse("wagtailsnippets_consultations_comment:edit", args=[comment.pk])).content.decode()
     assert "機械翻訳（日本語）" in html
     assert '<blockquote lang="ja">暮らしのDX</blockquote>' in html  # the offline translator's memory
+
+
+def edit_form_data(comment: Comment, **changes) -> dict:
+    data = {
+        "consultation": comment.consultation_id,
+        "channel": comment.channel,
+        "submitted_at": timezone.localtime(comment.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        "target_page": comment.target_page_id or "",
+        "target_part": comment.target_part,
+        "target_label": comment.target_label,
+        "body": comment.body,
+        "name": comment.name,
+        "age_group": comment.age_group,
+        "residence": comment.residence,
+        "email": comment.email,
+        "publication": comment.publication,
+        "language": comment.language,
+        "state": comment.state,
+        "topic": "",
+        "moderator_note": comment.moderator_note,
+    }
+    return {**data, **changes}
+
+
+def test_state_changed_in_the_edit_form_is_recorded_with_who(client, moderator, comments):
+    comment = comments[2]
+    client.force_login(moderator)
+    url = reverse("wagtailsnippets_consultations_comment:edit", args=[comment.pk])
+    response = client.post(url, edit_form_data(comment, state="rejected", moderator_note="対象外"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    comment.refresh_from_db()
+    assert (comment.state, comment.moderator_note) == ("rejected", "対象外")
+    change = comment.history.latest("pk")
+    assert (change.from_state, change.to_state, change.changed_by) == ("received", "rejected", moderator)
+
+    # Saving other fields only adds no history entry.
+    client.post(url, edit_form_data(comment, moderator_note="再確認"))
+    assert comment.history.count() == 1
+
+
+def test_edit_form_refuses_an_illegal_state_change(client, moderator, comments):
+    comment = comments[0]
+    change_state(Comment.objects.filter(pk=comment.pk), "published", moderator)
+    comment.refresh_from_db()
+    client.force_login(moderator)
+    url = reverse("wagtailsnippets_consultations_comment:edit", args=[comment.pk])
+    assert 'value="received"' not in client.get(url).content.decode()
+    response = client.post(url, edit_form_data(comment, state="received"))
+    assert response.status_code == 200  # the form again, with the error
+    comment.refresh_from_db()
+    assert comment.state == "published"
+    assert comment.history.count() == 1  # only the publication
+
+
+@pytest.mark.parametrize(("before", "after"), [("received", "received"), ("published", "received"), ("spam", "spam")])
+def test_comment_state_machine_refuses_illegal_changes(comments, before, after):
+    from consultations.models import IllegalStateChange
+
+    comment = comments[0]
+    Comment.objects.filter(pk=comment.pk).update(state=before)
+    comment.refresh_from_db()
+    with pytest.raises(IllegalStateChange):
+        comment.change_state(after)
+    comment.refresh_from_db()
+    assert comment.state == before
+    assert not comment.history.exists()
+
+
+def test_comment_state_machine_records_every_change(comments, moderator):
+    comment = comments[0]
+    comment.change_state("spam", by=moderator, note="広告")
+    comment.change_state("published", by=moderator)
+    comment.refresh_from_db()
+    assert comment.state == "published"
+    assert [(c.from_state, c.to_state, c.note) for c in comment.history.all()] == [
+        ("received", "spam", "広告"),
+        ("spam", "published", ""),
+    ]

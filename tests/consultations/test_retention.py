@@ -17,7 +17,7 @@ from consultations.models import Comment, ConsultationPage, ReflectionStatus, Re
 from consultations.services import PURGE_LOG_ACTION, change_state, client_key
 from mieplan_site.celery import app as celery_app
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_plan")]
 
 NAMES = ["県民一郎", "県民二郎", "県民三郎"]
 

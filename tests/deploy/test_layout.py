@@ -46,7 +46,7 @@ def test_the_layout_serves_pages_takes_a_comment_and_survives_a_restart_behind_n
 def test_load_balancer_template_passes_nginx_t(tmp_path):
     nginx = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
     if nginx is None:
-        pytest.skip("nginx is not installed (make deploy-tools)")
+        pytest.skip("nginx is not installed (make test-tools)")
     smoke = load_smoke()
     tmp_path.chmod(0o755)
     cert, key = smoke.make_certificate(tmp_path)
@@ -109,7 +109,7 @@ def compose_command() -> list[str] | None:
 def test_compose_file_is_valid_for_docker_compose(tmp_path):
     command = compose_command()
     if command is None:
-        pytest.skip("neither `docker compose` nor docker-compose is installed (make deploy-tools)")
+        pytest.skip("neither `docker compose` nor docker-compose is installed (make test-tools)")
     env_file = tmp_path / "compose.env"
     shutil.copy(DEPLOY / "compose.env.example", env_file)
     base = [*command, "--env-file", str(env_file), "-f", str(DEPLOY / "compose.yaml")]

@@ -1,7 +1,7 @@
 """Browser tests drive Debian's Chromium with Playwright against a real server process.
 
-The server runs `manage.py runserver` on its own SQLite database in a temporary folder, set up exactly as
-`make run` sets it up (migrate, load_plan, demo consultation), so these tests see what a resident sees.
+The server runs `manage.py runserver` on its own copy of the test run's whole-plan database (migrated, load_plan,
+demo consultation: what `make run` sets up; tests/snapshots.py), so these tests see what a resident sees.
 """
 
 import os
@@ -38,18 +38,17 @@ def manage(env: dict, *args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def site_env(tmp_path_factory) -> dict:
+def site_env(tmp_path_factory, full_plan, django_db_blocker) -> dict:
     folder = tmp_path_factory.mktemp("e2e-site")
+    with django_db_blocker.unblock():
+        database_url = full_plan.full_copy_for_server(folder)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env |= {
         "DJANGO_SETTINGS_MODULE": "mieplan_site.settings.dev",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "DJANGO_SUPERUSER_PASSWORD": "e2e-admin-password",
         "PYTHONUNBUFFERED": "1",
     }
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_plan", "-v0")
-    manage(env, "create_demo_consultation", "-v0")
     manage(env, "ensure_demo_admin", "-v0")
     return env
 
@@ -85,7 +84,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` (Debian package chromium)")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test-tools` (Debian package chromium)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy blocks nothing the site needs, in a real browser (home/security.py)."""
+"""The Content-Security-Policy blocks nothing the site needs, in a real browser (mieplan_site/security.py)."""
 
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""The default cache while Redis is unreachable (home/cache.py): an empty cache, not an error on every page.
+"""The default cache while Redis is unreachable (mieplan_site/cache.py): an empty cache, not an error on every page.
 tests/faults kills a real Redis under load; these pin the rules without one."""
 
 import socket
@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from home.cache import FailSoftRedisCache
+from mieplan_site.cache import FailSoftRedisCache
 
 
 @pytest.fixture

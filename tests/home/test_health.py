@@ -50,7 +50,7 @@ def test_healthz_is_503_when_the_database_is_gone(client):
 
 @override_settings(
     CACHES={
-        "default": {"BACKEND": "home.cache.FailSoftRedisCache", "LOCATION": UNREACHABLE_REDIS},
+        "default": {"BACKEND": "mieplan_site.cache.FailSoftRedisCache", "LOCATION": UNREACHABLE_REDIS},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 )
@@ -96,7 +96,7 @@ def test_try_again_page_is_in_the_readers_language(client):
 
 
 def test_site_cache_falls_through_to_the_503_page_when_the_database_is_gone(client, settings):
-    from home import sites
+    from mieplan_site import sites
 
     settings.SITE_CACHE_SECONDS = 30
     sites._sites.clear()

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from consultations.choices import CommentState
 from consultations.models import Comment
 from consultations.services import change_state
-from home import pagecache
+from mieplan_site import pagecache
 from plan.models import AreaPage, Department
 
 CARD_PATH = "/ja/plan/kurashi/1-2/1-2-1/"

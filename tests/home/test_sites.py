@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
-from home import sites
+from mieplan_site import sites
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from home.security import ADMIN_CSP, PUBLIC_CSP
+from mieplan_site.security import ADMIN_CSP, PUBLIC_CSP
 
 pytestmark = pytest.mark.django_db
 

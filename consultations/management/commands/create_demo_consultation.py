@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale
 
 from consultations.models import ConsultationPage
 from home.models import HomePage
+from plan.loader import bulk_indexing
 from plan.models import PlanPage
 from plan.translations import load_translations
 
@@ -52,8 +54,10 @@ class Command(BaseCommand):
             other_channels=OTHER_CHANNELS,
             privacy_notice=PRIVACY,
         )
-        home.add_child(instance=page)
-        page.save_revision(log_action=True).publish()
-        if not options["japanese_only"]:
-            load_translations()  # the shipped translations of the consultation page, and its aliases
+        with transaction.atomic(), bulk_indexing():
+            home.add_child(instance=page)
+            page.save_revision(log_action=True).publish()
+            if not options["japanese_only"]:
+                # The new page's aliases and shipped translations, and the home page's (it lists the page).
+                load_translations([HomePage.objects.get(pk=home.pk), ConsultationPage.objects.get(pk=page.pk)])
         self.stdout.write(self.style.SUCCESS(f"Created the open consultation at {page.url}"))

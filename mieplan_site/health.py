@@ -8,8 +8,11 @@ from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from mieplan_site.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +35,6 @@ def check_cache() -> str:
 def check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"  # the embedded default: tasks run in the web process, there is no broker to lose
-    from mieplan_site.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=1)
     return "ok"
@@ -65,6 +66,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": overall, "checks": results}, status=status)
 
 
+TRY_AGAIN = _("ただいま混み合っています")
+TRY_AGAIN_LATER = _("システムが一時的に応答できません。数十秒ほど待ってから、もう一度お試しください。")
+NOT_RECEIVED = _(
+    "送信した内容はまだ受け付けられていません。受付番号が表示されるまで、もう一度送信してください。"
+    "入力した文章は、ブラウザの「戻る」で取り戻せる場合があります。"
+)
+
+
+def plain_error_page(heading: str, paragraphs: list[str], notice: str = "") -> str:
+    """An error page that needs neither the database nor a request (no context processors, no queries)."""
+    return loader.render_to_string("error_plain.html", {"heading": heading, "paragraphs": paragraphs, "notice": notice})
+
+
 class DatabaseUnavailableMiddleware:
     """A clear 503 'please try again' page instead of a server error while the database is unreachable."""
 
@@ -78,8 +92,8 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError) and not database_gone(exception):
             return None
         logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)
-        body = loader.render_to_string("503.html", {"posted": request.method == "POST"})
-        response = HttpResponse(body, status=503)
+        notice = NOT_RECEIVED if request.method == "POST" else ""
+        response = HttpResponse(plain_error_page(TRY_AGAIN, [TRY_AGAIN_LATER], notice), status=503)
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response

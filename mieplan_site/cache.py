@@ -8,7 +8,7 @@ leaves Redis alone for a few seconds, so a Redis that does not answer at all cos
 
 Counting and forgetting (`incr`, `delete`, `delete_many`, `clear`) still raise: the comment rate limit must know
 it counted nothing, and an invalidation that did not happen must not pass silently.
-The page cache ("pages", home/pagecache.py) keeps the plain backend: it handles outages itself.
+The page cache ("pages", mieplan_site/pagecache.py) keeps the plain backend: it handles outages itself.
 """
 
 import logging

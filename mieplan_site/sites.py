@@ -31,7 +31,7 @@ class CachedSiteMiddleware:
             if found is None or found[0] < time.monotonic():
                 try:
                     found = (time.monotonic() + seconds, Site._find_for_request(request))
-                except DatabaseError:  # the view meets it again and answers 503 (home/health.py)
+                except DatabaseError:  # the view meets it again and answers 503 (mieplan_site/health.py)
                     return self.get_response(request)
                 _sites[key] = found
             request._wagtail_site = found[1]

@@ -9,6 +9,11 @@ Two halves, like a CDN in front of an origin:
   at all, and stores the marked ones. An entry remembers each tag's token at store time; purging a tag gives it
   a new token, so every entry showing it becomes a miss (one write per tag, however many pages show it).
 
+What purges what is declared once: each kind of tag is a `TagKind` (its spelling lives only there, in the app
+that owns the thing), each page type and each model registered with `purge_on_change` says in its
+`purge_tags()` what changing it invalidates, and the apps register the moments their pages change by themselves
+(`expires_at`: a consultation opening). This module imports none of the apps.
+
 Purges run after the transaction commits (`purge`), so a reader can never re-cache the old text after it.
 A render that overlaps a purge is not stored (the generation token changed meanwhile). When the cache is
 unreachable the site serves uncached pages: `FrontCache` stops asking for a few seconds after a failure.
@@ -20,14 +25,18 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from home import frontend
+from mieplan_site import frontend
 
 logger = logging.getLogger(__name__)
 
@@ -62,27 +71,86 @@ def add_tags(request: HttpRequest, tags: Iterable[str]) -> None:
     request.page_cache_tags = existing | set(tags)
 
 
-_moments: tuple[float, list] = (0.0, [])  # (valid until, the consultations' opening and closing times)
+# --- the registry: tag kinds, models that purge, moments pages change by themselves ---------------------------
+
+
+class TagKind:
+    """One kind of tag, spelled here only: `PAGE(12)` is "page:12", `KPIS()` (a kind without keys) is "kpis".
+
+    `cdn_urls` gives the absolute URLs a CDN must purge for such a tag besides the pages (open data files).
+    """
+
+    kinds: dict[str, "TagKind"] = {}
+
+    def __init__(self, name: str, keyed: bool = True, cdn_urls: Callable[[], list[str]] | None = None) -> None:
+        if cdn_urls and keyed:
+            raise ImproperlyConfigured("only a tag kind without keys names fixed CDN URLs")
+        if name in TagKind.kinds:
+            raise ImproperlyConfigured(f"page cache tag kind {name!r} is declared twice")
+        TagKind.kinds[name] = self
+        self.name = name
+        self.keyed = keyed
+        self.cdn_urls = cdn_urls
+
+    def __call__(self, key: object = None) -> str:
+        if self.keyed == (key is None):
+            raise TypeError(f"tag kind {self.name!r} {'needs' if self.keyed else 'takes no'} key")
+        return f"{self.name}:{key}" if self.keyed else self.name
+
+    def keys_in(self, tags: Iterable[str]) -> list[str]:
+        prefix = self.name + ":"
+        return [tag[len(prefix) :] for tag in tags if tag.startswith(prefix)]
+
+    def __repr__(self) -> str:
+        return f"TagKind({self.name!r})"
+
+
+# Every page type: itself, its translations (language switcher), its locale (header, footer, comment links) and
+# the locale's search results.
+PAGE = TagKind("page")
+TRANSLATION = TagKind("tr")
+LOCALE = TagKind("locale")
+SEARCH = TagKind("search")
+
+
+def purge_on_change(model: type[models.Model]) -> None:
+    """Purge `instance.purge_tags()` whenever an instance of `model` is saved or deleted (for what pages show
+    but is not a page: departments, comments). Apps call it from their AppConfig.ready()."""
+    label = model._meta.label
+    post_save.connect(purge_changed_object, sender=model, dispatch_uid=f"pagecache-save-{label}")
+    post_delete.connect(purge_changed_object, sender=model, dispatch_uid=f"pagecache-delete-{label}")
+
+
+def purge_changed_object(sender, instance, **kwargs) -> None:
+    purge(instance.purge_tags())
+
+
+_moment_sources: list[Callable[[], Iterable[datetime]]] = []
+
+
+def expires_at(source: Callable[[], Iterable[datetime]]) -> None:
+    """Register a function giving the moments at which pages change by themselves (a consultation opens or
+    closes and every comment link changes): no stored page outlives the next one."""
+    if source not in _moment_sources:
+        _moment_sources.append(source)
+
+
+_moments: tuple[float, list] = (0.0, [])  # (valid until, the registered moments)
 MOMENTS_SECONDS = 10.0
 
 
-def consultation_moments() -> list:
-    """Opening and closing times of live consultations, re-read every few seconds rather than per render."""
+def change_moments() -> list[datetime]:
+    """The registered moments, re-read every few seconds rather than per render."""
     global _moments
-    from consultations.models import ConsultationPage
-
     if _moments[0] < time.monotonic():
-        rows = ConsultationPage.objects.live().values_list("opens_at", "closes_at")
-        _moments = (time.monotonic() + MOMENTS_SECONDS, [moment for row in rows for moment in row])
+        _moments = (time.monotonic() + MOMENTS_SECONDS, [moment for source in _moment_sources for moment in source()])
     return _moments[1]
 
 
 def seconds_until_next_change() -> int:
-    """A page must not outlive the moment a consultation opens or closes (its comment links change)."""
-    from django.utils import timezone
-
+    """A page must not outlive the next registered moment."""
     now = timezone.now()
-    upcoming = [moment for moment in consultation_moments() if moment > now]
+    upcoming = [moment for moment in change_moments() if moment > now]
     ttl = settings.PAGE_CACHE_SECONDS
     if upcoming:
         ttl = min(ttl, int((min(upcoming) - now).total_seconds()))
@@ -150,7 +218,10 @@ def purge_now(tags: Iterable[str]) -> None:
     except Exception:  # the cache is down: it serves nothing stale while down, and Redis restarts empty
         logger.warning("page cache purge failed for %d tags", len(tokens) - 1, exc_info=True)
         return
-    frontend.purge_tags(tags)
+    if frontend.configured():
+        cdn_kinds = [kind for kind in TagKind.kinds.values() if kind.cdn_urls and kind.name in tags]
+        urls = [url for kind in cdn_kinds for url in kind.cdn_urls()]
+        frontend.purge({int(pk) for pk in PAGE.keys_in(tags)}, urls)
 
 
 # --- the WSGI front -----------------------------------------------------------------------------------------
