@@ -85,6 +85,7 @@ class ResponseTopicViewSet(SnippetViewSet):
     model = ResponseTopic
     icon = "doc-full"
     menu_label = gettext_lazy("論点と県の考え方")
+    index_view_class = admin_views.ResponseTopicIndexView
     list_display = ["title", "reflection", "consultation", "target_page"]
     list_filter = ["consultation", "reflection"]
     # The summary is checked by the citation rule (a form error when a sentence does not stand on its comments).
@@ -124,6 +125,11 @@ def comment_export_urls():
             name="consultations_comment_export",
         ),
         path("consultations/comments/import/", admin_import.import_comments, name="consultations_comment_import"),
+        path(
+            "consultations/<int:page_id>/responses.<str:fmt>",
+            admin_views.export_response_table,
+            name="consultations_response_table",
+        ),
         path("consultations/<int:page_id>/topics/", topic_admin.board, name="consultations_topics_board"),
         path(
             "consultations/analysis/<int:run_id>/status.json",

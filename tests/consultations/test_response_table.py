@@ -149,3 +149,22 @@ def test_the_english_results_page_titles_the_table_in_english(client, consultati
     html = client.get(english.url + "results/").content.decode()
     assert '<h2 id="results-topics">Summary of comments and the Prefecture\'s responses</h2>' in html
     assert "Part of the plan" in html and "目標値を高くすべきとの意見。" in html
+
+
+def test_staff_download_the_table_from_the_admin_before_the_results_are_public(client, moderator, consultation, topics):
+    from django.urls import reverse
+
+    client.force_login(moderator)
+    listing = client.get(reverse("wagtailsnippets_consultations_responsetopic:list")).content.decode()
+    url = reverse("consultations_response_table", args=[consultation.pk, "xlsx"])
+    assert url in listing
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content)).active
+    assert [cell.value for cell in sheet[1]] == HEADERS and sheet.max_row == 3
+
+
+def test_editors_cannot_download_the_staff_table(client, editor, consultation):
+    from django.urls import reverse
+
+    client.force_login(editor)
+    url = reverse("consultations_response_table", args=[consultation.pk, "csv"])
+    assert client.get(url).status_code in (302, 403)
