@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The sitemap, canonical links and mails name the origin the site is served on (settings: PUBLIC_ORIGIN).
+export PUBLIC_ORIGIN ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 SERVE_ENV := DJANGO_SETTINGS_MODULE=mieplan_site.settings.production \
 	SECRET_KEY="$$(cat var/secret_key)" \

@@ -140,6 +140,7 @@ class MachineTranslationPanel(Panel):
             context = super().get_context_data(parent_context)
             context["language"] = self.instance.language
             context["rendering"] = services.japanese_rendering(self.instance)
+            context["translator_configured"] = bool(settings.DEEPL_API_KEY)
             return context
 
 

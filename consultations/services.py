@@ -31,6 +31,7 @@ from mieplan_site import pagecache
 logger = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW = timedelta(days=1)
+RECEIPT_RESEND_INTERVAL = timedelta(minutes=10)
 
 
 class SubmissionRefused(Exception):
@@ -93,11 +94,15 @@ def submit_comment(
     duplicate = (
         # The fingerprint (indexed with the consultation) narrows it to the same text first: one address may
         # have sent many comments (a shared office or school network), and each would otherwise be compared.
+        # The same text about another part of the plan is another comment.
         Comment.objects.filter(
             consultation=consultation,
             fingerprint=fingerprint(data["body"]),
             client_key=key,
             body=data["body"],
+            target_page=target.page,
+            target_part=target.part,
+            target_item=target.item,
             submitted_at__gte=now - DUPLICATE_WINDOW,
         )
         .order_by("submitted_at")
@@ -128,9 +133,14 @@ def submit_comment(
     return Submission(comment=comment, secret=secret)
 
 
-def send_receipt(comment: Comment) -> bool:
-    """Send the receipt to the resident, once. Returns whether a mail went out."""
-    if not comment.email or comment.receipt_mail_sent_at:
+def send_receipt(comment: Comment, again: bool = False) -> bool:
+    """Send the receipt to the resident, once (`again`: once more, for a resubmission, at most every
+    RECEIPT_RESEND_INTERVAL). Returns whether a mail went out."""
+    if not comment.email:
+        return False
+    if comment.receipt_mail_sent_at and not (
+        again and comment.receipt_mail_sent_at <= timezone.now() - RECEIPT_RESEND_INTERVAL
+    ):
         return False
     with translation.override(comment.language):
         subject = _("ご意見を受け付けました（受付番号 %(number)s）") % {"number": comment.receipt_number}
@@ -200,10 +210,12 @@ def japanese_rendering(comment: Comment) -> str:
         return ""
     try:
         value = StringValue.from_plaintext(comment.body)
-        return translator.translate(source, target, [value])[value].render_text()
+        rendering = translator.translate(source, target, [value])[value].render_text()
     except Exception:  # the translator is a remote service: a failure must not break the moderation page
         logger.warning("machine translation of comment %s failed", comment.pk, exc_info=True)
         return ""
+    # The offline memory hands back what it does not know unchanged: that is the original, not a translation.
+    return "" if rendering.strip() == comment.body.strip() else rendering
 
 
 PURGE_BATCH = 1000
@@ -261,3 +273,27 @@ def purge_comments(consultation: ConsultationPage, comments, now: datetime) -> i
 def log_purge(consultation: ConsultationPage, count: int) -> None:
     """One entry in the consultation page's history (Wagtail audit log): when, and how many comments."""
     log(instance=consultation, action=PURGE_LOG_ACTION, data={"comments": count}, user=None)
+
+
+CLOSE_EARLY_LOG_ACTION = "consultations.close_early"
+
+
+class CannotCloseEarly(ValueError):
+    pass
+
+
+def close_early(consultation: ConsultationPage, reason: str, user, now: datetime | None = None) -> None:
+    """End a running consultation now: the period of every language's page ends, the reason is shown on the
+    public page and kept in the page's history (Wagtail's audit log)."""
+    now = now or timezone.now()
+    source = consultation.source_consultation
+    if not source.is_open(now):
+        raise CannotCloseEarly(_("受付中の意見募集だけを早期終了できます。"))
+    reason = reason.strip()
+    with transaction.atomic():
+        for page in [source, *source.get_translations().filter(alias_of__isnull=True).specific()]:
+            page.closes_at = now
+            page.closed_early_at = now
+            page.closed_early_reason = reason  # written in Japanese; other languages show it as written
+            page.save_revision(user=user, log_action=False).publish(user=user)
+        log(instance=source, action=CLOSE_EARLY_LOG_ACTION, data={"reason": reason}, user=user)

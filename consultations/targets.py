@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from consultations.choices import TargetPart
+from home.templatetags.site_tags import quoted
 from plan.models import AreaPage, ChapterPage, InitiativePage, PlanPage
 
 CARD_PARTS = {
@@ -91,12 +92,12 @@ def resolve_target(page_id: str, part: str, item: str) -> Target:
         block = next((b for b in page.measures if b.id == item), None)
         if block is None:
             raise not_found
-        return Target(page, part, item, f"{base} {part_label}「{block.value}」")
+        return Target(page, part, item, f"{base} {part_label}{quoted(block.value)}")
     if part == TargetPart.KPI:
         row = next((r for r in page.kpis.select_related("repost_of") if str(r.translation_key) == item), None)
         if row is None:
             raise not_found
-        return Target(page, part, item, f"{base} {part_label}「{row.shown.indicator}」")
+        return Target(page, part, item, f"{base} {part_label}{quoted(row.shown.indicator)}")
     if item:
         raise not_found
     if part == TargetPart.WHOLE:

@@ -36,9 +36,27 @@ def analyse_consultation(run_id: int) -> None:
         topic_services.execute_run(run)
 
 
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def resend_receipt_mail(comment_id: int) -> None:
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is not None:
+        services.send_receipt(comment, again=True)
+
+
 def queue_comment_mail(comment_id: int) -> None:
     """Hand the mail to Celery; if the broker is down the comment stays marked unsent for send_pending_mail."""
     try:
         send_comment_mail.delay(comment_id)
     except Exception:  # broker unreachable: send_pending_mail picks it up later
         logger.warning("could not queue the mail for comment %s", comment_id, exc_info=True)
+
+
+def queue_receipt_resend(comment: Comment) -> None:
+    """A resident sent the same comment again: their receipt goes once more to the address they gave, never
+    to the screen (the same network address may be another person's)."""
+    if not comment.email:
+        return
+    try:
+        resend_receipt_mail.delay(comment.pk)
+    except Exception:  # broker unreachable: the first mail is still in their inbox
+        logger.warning("could not queue the receipt re-send for comment %s", comment.pk, exc_info=True)

@@ -22,6 +22,18 @@ from plan.models import InitiativePage
 # The receipt travels to the thanks page in a short-lived signed cookie: no session row per comment.
 RECEIPT_COOKIE = "mieplan_receipt"
 RECEIPT_COOKIE_AGE = 15 * 60
+# The receipts this browser was shown, until it is closed: a resubmission from it shows its receipt again.
+SENT_COOKIE = "mieplan_sent"
+RECEIPTS_KEPT = 10
+
+
+def receipts_sent_from(request: HttpRequest) -> list[dict]:
+    raw = request.get_signed_cookie(SENT_COOKIE, default=None, salt=SENT_COOKIE)
+    try:
+        receipts = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [r for r in receipts if isinstance(r, dict) and "number" in r] if isinstance(receipts, list) else []
 
 
 def client_address(request: HttpRequest) -> str:
@@ -71,17 +83,33 @@ def comment(request: HttpRequest, consultation) -> HttpResponse:
     except SubmissionRefused as refusal:
         context["error"] = refusal.message
         return TemplateResponse(request, "consultations/comment_form.html", context, status=refusal.status)
-    if not submission.duplicate:
+    sent_here = receipts_sent_from(request)
+    if submission.duplicate:
+        # The first receipt is shown again only to the browser it was shown to; anyone else on the same
+        # network address is only told that it exists (and its sender gets the mail again).
+        first = next((r for r in sent_here if r["number"] == submission.comment.receipt_number), None)
+        receipt = {**first, "duplicate": True} if first else {"duplicate": True}
+        tasks.queue_receipt_resend(submission.comment)
+    else:
         stored = submission.comment.pk
         transaction.on_commit(lambda: tasks.queue_comment_mail(stored))
-    receipt = {
-        "number": submission.comment.receipt_number,
-        "secret": submission.secret,
-        "email": bool(submission.comment.email),
-        "duplicate": submission.duplicate,
-        "target": submission.comment.target_label,
-    }
+        receipt = {
+            "number": submission.comment.receipt_number,
+            "secret": submission.secret,
+            "email": bool(submission.comment.email),
+            "target": submission.comment.target_label,
+        }
+        sent_here = [receipt, *sent_here][:RECEIPTS_KEPT]
     response = HttpResponseRedirect(consultation.url + consultation.reverse_subpage("thanks"))
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        json.dumps(sent_here),
+        salt=SENT_COOKIE,
+        path=consultation.url,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     response.set_signed_cookie(
         RECEIPT_COOKIE,
         json.dumps(receipt),
@@ -116,7 +144,8 @@ def thanks(request: HttpRequest, consultation) -> HttpResponse:
 
 @sensitive_post_parameters("email_or_secret")
 def status(request: HttpRequest, consultation) -> HttpResponse:
-    form = StatusLookupForm(request.POST or None)
+    # The receipt page links here with its number, so the resident types only the e-mail or 確認コード.
+    form = StatusLookupForm(request.POST or None, initial={"receipt_number": request.GET.get("receipt", "")[:12]})
     context = {"page": consultation, "form": form}
     http_status = 200
     if request.method == "POST" and form.is_valid():

@@ -6,15 +6,16 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_import, admin_views, topic_admin
+from consultations import admin_import, admin_period, admin_views, topic_admin
 from consultations.choices import CommentState
 from consultations.forms import ResponseTopicForm
 from consultations.models import Comment, ConsultationPage, ReflectionStatus, ResponseTopic
-from consultations.services import PURGE_LOG_ACTION
+from consultations.services import CLOSE_EARLY_LOG_ACTION, PURGE_LOG_ACTION
 from home.hooks import HOME_PAGE_CONTEXT
 
 
@@ -183,6 +184,57 @@ def register_purge_log_action(actions) -> None:
                 "保存期間を過ぎた%(count)d件の意見から個人情報を削除しました。",
                 count,
             ) % {"count": count}
+
+
+@hooks.register("register_admin_urls")
+def close_early_urls():
+    return [
+        path(
+            "consultations/<int:page_id>/close-early/", admin_period.close_early_view, name="consultations_close_early"
+        )
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def close_early_button(page, user, view_name, next_url=None):
+    page = page.specific
+    if isinstance(page, ConsultationPage) and page.is_open() and page.permissions_for_user(user).can_publish():
+        yield Button(
+            _("募集を早期終了する"),
+            reverse("consultations_close_early", args=[page.pk]),
+            icon_name="warning",
+            priority=90,
+        )
+
+
+def warn_if_comments_wait(request, page) -> None:
+    page = page.specific
+    if not (isinstance(page, ConsultationPage) and page.live and page.results_published):
+        return
+    waiting = Comment.objects.filter(consultation=page.source_consultation, state=CommentState.RECEIVED).count()
+    if waiting:
+        messages.warning(
+            request,
+            ngettext(
+                "結果を公表しましたが、まだ確認していない意見が%(count)d件あります。意見一覧で確認してください。",
+                "結果を公表しましたが、まだ確認していない意見が%(count)d件あります。意見一覧で確認してください。",
+                waiting,
+            )
+            % {"count": waiting},
+        )
+
+
+hooks.register("after_edit_page", warn_if_comments_wait)
+
+
+@hooks.register("register_log_actions")
+def register_close_early_log_action(actions) -> None:
+    @actions.register_action(CLOSE_EARLY_LOG_ACTION)
+    class ClosedEarly(LogFormatter):
+        label = gettext_lazy("意見募集の早期終了")
+
+        def format_message(self, log_entry) -> str:
+            return _("意見募集を早期終了しました。理由：%(reason)s") % {"reason": log_entry.data.get("reason", "")}
 
 
 @hooks.register(HOME_PAGE_CONTEXT)

@@ -134,6 +134,16 @@ def approver(db, django_user_model):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """A request's LocaleMiddleware leaves its language active in the thread: every test starts in Japanese."""
+    from django.utils import translation
+
+    translation.activate("ja")
+    yield
+    translation.activate("ja")
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters live in the cache (Redis on CI): every test starts with none."""
     from django.core.cache import cache

@@ -56,6 +56,9 @@ class ConsultationPage(RoutablePageMixin, BasePage):
     results_published = models.BooleanField(_("結果を公表する"), default=False)
     # When the switch above went on (kept across revisions): the retention period of personal data runs from it.
     results_published_at = models.DateTimeField(_("結果の公表日時"), null=True, blank=True, editable=False)
+    # Set only by the explicit early-close action (services.close_early), shown on the public page.
+    closed_early_at = models.DateTimeField(_("早期終了日時"), null=True, blank=True, editable=False)
+    closed_early_reason = models.TextField(_("早期終了の理由"), blank=True, editable=False)
 
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
@@ -80,6 +83,16 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("募集終了日時は募集開始日時より後にしてください。")})
+        # Results follow the period (行政手続法 第43条): publishing them must never end a period still running.
+        if self.results_published and self.closes_at and timezone.now() < self.closes_at:
+            raise ValidationError(
+                {
+                    "results_published": _(
+                        "募集期間中は結果を公表できません。募集終了日時の後に公表してください。"
+                        "期間を早めて終える場合は、意見募集の「募集を早期終了する」から理由を添えて終了してください。"
+                    )
+                }
+            )
 
     def save(self, *args, **kwargs) -> None:
         # Stamped only when the switch itself is written (a full save: publishing, not saving a draft revision).

@@ -4,6 +4,10 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
+
+from home.templatetags.site_tags import FULL_WIDTH_LANGUAGES
 
 register = template.Library()
 
@@ -18,3 +22,14 @@ def datetime_attr(value: datetime | date | None) -> str:
             value = timezone.localtime(value)
         return value.replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+@register.filter
+def local_datetime(value: datetime | None) -> str:
+    """A date and time for readers, in Tokyo time with the zone said: 2026年12月4日14:19（日本時間）, or
+    "Dec. 4, 2026, 2:19 p.m. (JST)" in English: readers abroad would otherwise read it as their own time."""
+    if value is None or value == "":
+        return ""
+    shown = date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
+    zone = gettext("日本時間")
+    return f"{shown}（{zone}）" if get_language() in FULL_WIDTH_LANGUAGES else f"{shown} ({zone})"

@@ -59,3 +59,9 @@ def bracketed(value) -> str:
 def subtitle(value) -> str:
     """A card's subtitle: ～授業の改善～ in Japanese, "– Improving lessons" elsewhere."""
     return f"～{value}～" if get_language() == "ja" else f"– {value}"
+
+
+@register.filter
+def quoted(value) -> str:
+    """A quotation after a label: KPI「防災」 in Japanese and Chinese, KPIs “disaster” (with a space) elsewhere."""
+    return f"「{value}」" if full_width() else f" “{value}”"

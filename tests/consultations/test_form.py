@@ -1,7 +1,12 @@
 """The comment form: what a resident sees for every kind of bad input, and that nothing is half-saved."""
 
+import re
+from datetime import timedelta
+
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.utils import timezone
+from django.utils.html import escape
 
 from consultations.models import Comment, CommentStateChange
 from tests.conftest import form_token
@@ -166,6 +171,49 @@ def test_identical_comment_from_the_same_address_within_a_day_is_recorded_once(c
     assert "すでに受け付けています" in second_receipt
 
 
+def test_resubmission_from_the_same_browser_shows_its_first_receipt_and_secret_again(
+    client, consultation, comment_data
+):
+    first = client.post(form_url(consultation), comment_data())
+    first_receipt = client.get(first["Location"]).content.decode()
+    secret = re.search(r'<dd class="receipt__secret"><code>([^<]+)</code>', first_receipt).group(1)
+    second = client.post(form_url(consultation), comment_data())
+    second_receipt = client.get(second["Location"]).content.decode()
+    assert Comment.objects.count() == 1
+    assert Comment.objects.get().receipt_number in second_receipt and secret in second_receipt
+
+
+def test_resubmission_from_another_browser_on_the_same_address_shows_no_ones_receipt(
+    client, consultation, comment_data, mailoutbox
+):
+    first = client.post(form_url(consultation), comment_data())
+    first_receipt = client.get(first["Location"]).content.decode()
+    comment = Comment.objects.get()
+    Comment.objects.filter(pk=comment.pk).update(receipt_mail_sent_at=timezone.now() - timedelta(hours=1))
+    mailoutbox.clear()
+
+    someone_else = Client()  # same address (a shared office network), another browser
+    second = someone_else.post(form_url(consultation), comment_data(email=""))
+    second_receipt = someone_else.get(second["Location"]).content.decode()
+    assert Comment.objects.count() == 1
+    assert "すでに受け付けています" in second_receipt
+    assert comment.receipt_number not in second_receipt and comment.target_label not in second_receipt
+    assert comment.receipt_number in first_receipt
+    # The first sender gets their receipt again, at the address they gave.
+    assert [mail.to for mail in mailoutbox] == [[comment.email]]
+    assert comment.receipt_number in mailoutbox[0].subject
+
+
+def test_the_same_text_about_another_part_is_another_comment(client, consultation, comment_data, card):
+    first = client.post(form_url(consultation), comment_data(page=str(card("1-2-4").pk), part="", item=""))
+    second = client.post(form_url(consultation), comment_data(page=str(card("1-7").pk), part="", item=""))
+    assert first.status_code == second.status_code == 302
+    comments = Comment.objects.order_by("submitted_at")
+    assert [c.target_label.split()[0] for c in comments] == ["1-2-4", "1-7"]
+    second_receipt = client.get(second["Location"]).content.decode()
+    assert comments[1].receipt_number in second_receipt and "receipt__secret" in second_receipt
+
+
 def test_form_page_shows_the_target_and_privacy_notice(client, consultation, card):
     page = card("1-1")
     response = client.get(form_url(consultation) + f"?page={page.pk}&part=goal")
@@ -185,3 +233,22 @@ def test_comment_from_another_language_is_kept_with_the_japanese_consultation(cl
     comment = Comment.objects.get()
     assert comment.consultation_id == consultation.pk
     assert comment.language == "vi"
+
+
+def test_receipt_links_to_the_status_form_with_its_number_filled_in(client, consultation, comment_data):
+    response = client.post(form_url(consultation), comment_data())
+    receipt = client.get(response["Location"]).content.decode()
+    number = Comment.objects.get().receipt_number
+    link = re.search(r'href="([^"]*status/\?receipt=[^"]+)"', receipt).group(1)
+    status_form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'name="receipt_number" value="{number}"' in status_form
+
+
+def test_english_target_labels_use_english_quotation_marks(client, card, comment_data):
+    from consultations.models import ConsultationPage
+
+    english = ConsultationPage.objects.get(locale__language_code="en")
+    page = card("3-1").get_translation(english.locale)
+    row = page.kpis.first()
+    html = client.get(english.url + f"comment/?page={page.pk}&part=kpi&item={row.translation_key}").content.decode()
+    assert f"KPIs “{escape(row.indicator)}”" in html and f"「{escape(row.indicator)}」" not in html

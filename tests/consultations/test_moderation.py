@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consultations.models import Comment, CommentStateChange, ReflectionStatus, ResponseTopic
 from consultations.services import change_state
+from tests.periods import publish_results
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_plan")]
 
@@ -173,8 +174,7 @@ def test_results_page_counts_match_the_comments(client, consultation, comments, 
         reflection=ReflectionStatus.objects.get(label="既に盛り込み済み"),
     )
     Comment.objects.filter(pk__in=[c.pk for c in comments[:2]]).update(topic=topic)
-    consultation.results_published = True
-    consultation.save_revision().publish()
+    publish_results(consultation)
 
     html = client.get(consultation.url + "results/").content.decode()
     assert "2人の方から2件のご意見をいただきました。" in html  # spam is not counted
@@ -238,6 +238,16 @@ def test_moderators_get_a_japanese_machine_rendering_of_a_foreign_language_comme
     html = client.get(reverse("wagtailsnippets_consultations_comment:edit", args=[comment.pk])).content.decode()
     assert "機械翻訳（日本語）" in html
     assert '<blockquote lang="ja">暮らしのDX</blockquote>' in html  # the offline translator's memory
+
+
+def test_translation_panel_says_no_translator_rather_than_echoing_the_original(client, moderator, consultation):
+    comment = Comment.objects.create(
+        consultation=consultation, body="Please add bus timetables to the app.", language="en", publication="anonymous"
+    )
+    client.force_login(moderator)
+    html = client.get(reverse("wagtailsnippets_consultations_comment:edit", args=[comment.pk])).content.decode()
+    assert "機械翻訳は設定されていません" in html
+    assert '<blockquote lang="ja">' not in html
 
 
 def edit_form_data(comment: Comment, **changes) -> dict:

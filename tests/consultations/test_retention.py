@@ -16,6 +16,7 @@ from consultations import results
 from consultations.models import Comment, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION, change_state, client_key
 from mieplan_site.celery import app as celery_app
+from tests import periods
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_plan")]
 
@@ -58,8 +59,7 @@ def comments(consultation, card, moderator) -> list[Comment]:
 def publish_results(consultation: ConsultationPage, days_ago: int, closed_days_ago: int | None = None) -> None:
     """Results published `days_ago` days ago, the consultation closed before that (set in the database: the
     publication time is otherwise always now)."""
-    consultation.results_published = True
-    consultation.save_revision().publish()
+    periods.publish_results(consultation)
     closed = timezone.now() - timedelta(days=closed_days_ago if closed_days_ago is not None else days_ago + 7)
     ConsultationPage.objects.filter(pk=consultation.pk).update(
         opens_at=closed - timedelta(days=31),
@@ -152,10 +152,9 @@ def test_recently_published_results_keep_their_personal_data(consultation, comme
 
 
 def test_open_consultation_is_never_touched_whatever_its_switches_say(consultation, comments):
-    consultation.results_published = True  # ticked by mistake while the period runs
-    consultation.save_revision().publish()
+    # Switched on while the period runs (the page model refuses it now; data from before that rule may have it).
     ConsultationPage.objects.filter(pk=consultation.pk).update(
-        results_published_at=timezone.now() - timedelta(days=400)
+        results_published=True, results_published_at=timezone.now() - timedelta(days=400)
     )
     before = [personal_data(comment) for comment in comments]
     assert "0 comment(s)" in purge("--older-than", "1d")
@@ -202,8 +201,7 @@ def test_retention_period_is_required():
 
 def test_results_publication_time_is_stamped_once_and_survives_later_revisions(consultation):
     assert consultation.results_published_at is None
-    consultation.results_published = True
-    consultation.save_revision().publish()
+    periods.publish_results(consultation)
     consultation.refresh_from_db()
     stamped = consultation.results_published_at
     assert stamped is not None and timezone.now() - stamped < timedelta(minutes=1)

@@ -10,6 +10,7 @@ from django.test import Client
 
 from consultations.models import Comment, ConsultationPage
 from tests.crawl import LANGUAGE_CODES, crawl, locale_of, page_problems, sitemap_problems
+from tests.periods import publish_results
 
 ORIGIN = "http://testserver"
 COMMENT_FORMS_PER_LOCALE_AND_PART = 2
@@ -59,8 +60,7 @@ def test_results_pages_are_crawled_once_published(consultation, comment_data):
     client.post(consultation.url + "comment/", comment_data(), REMOTE_ADDR="192.0.2.1")
     Comment.objects.update(state="published")
     for page in ConsultationPage.objects.filter(alias_of__isnull=True):
-        page.results_published = True
-        page.save_revision().publish()
+        publish_results(page)
     start = [f"/{code}/consultation/" for code in LANGUAGE_CODES]
     result = crawl(client, start, ORIGIN, search_path, follow=lambda path: "/consultation/" in path)
     assert result.problems == []

@@ -18,6 +18,7 @@ from consultations.models import Comment, ConsultationPage
 from home.models import HomePage
 from plan.models import AreaPage, ChapterPage, DirectionPage, InitiativePage, PlanPage
 from tests.conftest import form_token
+from tests.periods import publish_results
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +88,7 @@ def every_page_type(consultation, comment_data) -> list[Checked]:
 
     Comment.objects.update(state="published")
     for page in ConsultationPage.objects.filter(alias_of__isnull=True):
-        page.results_published = True
-        page.save_revision().publish()
+        publish_results(page)
 
     client = Client()
     for code in LANGUAGE_CODES:

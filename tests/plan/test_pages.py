@@ -3,6 +3,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
 
 from plan.models import KPI, AreaPage, ChapterPage, DirectionPage, PlanPage
 
@@ -76,7 +77,7 @@ def test_card_page_query_count_does_not_grow_with_kpi_rows(client, card):
     for index in range(10):
         KPI.objects.create(page=page, indicator=f"追加指標{index}", baseline="1件", target="2件", sort_order=10 + index)
     with_eleven_rows = queries_for_card_page()
-    assert with_eleven_rows == with_one_row
+    assert with_eleven_rows <= with_one_row  # (a cache another test emptied may cost the first one query)
 
 
 def test_card_page_query_budget(client, card, django_assert_max_num_queries):
@@ -97,3 +98,21 @@ def test_chapter_tables_render_as_tables(client):
     chapter = ChapterPage.objects.get(locale__language_code="ja", slug="purpose")
     html = client.get(chapter.url).content.decode()
     assert "<caption>" in html and "「みえデジタル戦略推進計画」策定" in html
+
+
+def test_a_direction_that_is_one_card_is_listed_once_on_its_area_page(client, card):
+    one = card("1-1")
+    direction = one.get_parent()
+    html = client.get(direction.get_parent().url).content.decode()
+    assert html.count(f'href="{one.url}"') == 1
+    assert f'href="{direction.url}"' not in html
+    several = card("1-2-1").get_parent()
+    assert f'href="{several.url}"' in html  # a direction with several cards keeps its own page
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_breadcrumbs_name_a_one_card_direction_once(client, card, language):
+    page = card("1-1").get_translation(Locale.objects.get(language_code=language))
+    html = client.get(page.url).content.decode()
+    trail = html.split('class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert trail.count(page.title) == 1

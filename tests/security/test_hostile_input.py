@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from consultations.models import Comment, ConsultationPage
 from consultations.services import change_state
+from tests.periods import publish_results
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +101,7 @@ def published_everywhere(web: Client, moderator, consultation, card, receipt_url
     )
 
     change_state(Comment.objects.all(), "published", moderator)
-    consultation.results_published = True
-    consultation.save_revision().publish()
+    publish_results(consultation)
     shown["results"] = web.get(consultation.url + "results/")
     shown["card"] = web.get(card("3-1").url)
     shown["opendata-json"] = web.get(consultation.url + "results/opendata/json/")
@@ -179,8 +179,7 @@ def test_spreadsheet_formulas_in_a_comment_stay_text_in_every_export(
 ):
     assert client.post(comment_url(consultation, "ja"), comment_data(body=formula, name=formula)).status_code == 302
     change_state(Comment.objects.all(), "published", moderator)
-    consultation.results_published = True
-    consultation.save_revision().publish()
+    publish_results(consultation)
 
     public = csv_rows(client.get(consultation.url + "results/opendata/csv/"))
     assert public[1][3] == "'" + formula  # a leading apostrophe: Excel shows it as text
