@@ -3,10 +3,12 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from consultations.models import Comment, ReflectionStatus, ResponseTopic
 from consultations.services import change_state
@@ -46,6 +48,9 @@ def no_personal_data(text: str) -> None:
 
 
 def publish_results(consultation) -> None:
+    """Results follow the period (the page model refuses them while it is open)."""
+    consultation.opens_at = timezone.now() - timedelta(days=40)
+    consultation.closes_at = timezone.now() - timedelta(days=1)
     consultation.results_published = True
     consultation.save_revision().publish()
 
