@@ -46,6 +46,11 @@ class ImportForm(forms.Form):
     )
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Nearly always there is one consultation at a time: the newest is preselected.
+        self.fields["consultation"].initial = self.fields["consultation"].queryset.first()
+
 
 def _cache_key(request: HttpRequest, token: str) -> str:
     return f"comment-import:{request.user.pk}:{token}"

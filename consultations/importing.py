@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from consultations.analysis.text import detect_language
 from consultations.choices import Channel, Publication, TargetPart
 from consultations.models import Comment, CommentStateChange, ConsultationPage
 from consultations.models.comments import fingerprint
@@ -409,7 +410,8 @@ def save_import(consultation: ConsultationPage, plan: ImportPlan, user=None) -> 
             body=row.body,
             name=row.name,
             publication=row.publication,
-            language="ja",
+            # Typed up as written: a letter in Portuguese stays Portuguese (moderators get its translation).
+            language=language if (language := detect_language(row.body)) != "und" else "ja",
             channel=row.channel,
             submitted_at=row.received_at,
             fingerprint=fingerprint(row.body),  # bulk_create does not call save()

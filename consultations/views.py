@@ -198,6 +198,7 @@ def opendata(request: HttpRequest, consultation, fmt: str) -> HttpResponse:
 
 
 def responses(request: HttpRequest, consultation, fmt: str) -> HttpResponse:
+    """The table 意見の概要と県の考え方 as CSV, XLSX or JSON open data."""
     if not consultation.results_published or fmt not in response_table.CONTENT_TYPES:
         raise Http404
     return response_table.table_response(consultation.source_consultation, fmt)

@@ -86,6 +86,7 @@ class ResponseTopicViewSet(SnippetViewSet):
     model = ResponseTopic
     icon = "doc-full"
     menu_label = gettext_lazy("論点と県の考え方")
+    index_view_class = admin_views.ResponseTopicIndexView
     list_display = ["title", "reflection", "consultation", "target_page"]
     list_filter = ["consultation", "reflection"]
     # The summary is checked by the citation rule (a form error when a sentence does not stand on its comments).
@@ -125,6 +126,11 @@ def comment_export_urls():
             name="consultations_comment_export",
         ),
         path("consultations/comments/import/", admin_import.import_comments, name="consultations_comment_import"),
+        path(
+            "consultations/<int:page_id>/responses.<str:fmt>",
+            admin_views.export_response_table,
+            name="consultations_response_table",
+        ),
         path("consultations/<int:page_id>/topics/", topic_admin.board, name="consultations_topics_board"),
         path(
             "consultations/analysis/<int:run_id>/status.json",
@@ -154,22 +160,13 @@ hooks.register("after_create_page", warn_if_period_is_short)
 hooks.register("after_edit_page", warn_if_period_is_short)
 
 
-@hooks.register("before_edit_snippet")
-def remember_comment_state(request, instance):
-    if isinstance(instance, Comment):
-        request._comment_state_before_edit = instance.state
-
-
 @hooks.register("after_edit_snippet")
-def warn_of_personal_data_when_published(request, instance):
-    before = getattr(request, "_comment_state_before_edit", None)
-    published = CommentState.PUBLISHED
-    changed_to_published = isinstance(instance, Comment) and before != published and instance.state == published
-    if changed_to_published and (kinds := instance.personal_data_found):
+def warn_of_published_personal_data(request, instance):
+    if isinstance(instance, Comment) and instance.state == CommentState.PUBLISHED and instance.personal_data_found:
         messages.warning(
             request,
-            _("公開した意見に個人情報と思われる記載（%(kinds)s）があります。公開ページでは伏せ字で表示されます。")
-            % {"kinds": "、".join(kinds)},
+            _("公開中の意見に個人情報と思われる記載（%(kinds)s）があります。公開ページでは伏せ字で表示されます。")
+            % {"kinds": "、".join(instance.personal_data_found)},
         )
 
 

@@ -57,6 +57,13 @@ def test_csv_rows_become_received_comments_with_target_channel_and_date(consulta
     assert second.channel == "fax"
     assert (third.target_page, third.channel, third.publication) == (None, "email", "anonymous")  # --channel default
     assert first.history.get().to_state == "received"
+    assert first.language == "ja"
+
+
+def test_a_letter_in_another_language_keeps_its_language(consultation):
+    text = "id,body\nL-1,Por favor, publiquem o plano também em português para as famílias brasileiras.\n"
+    save_import(consultation, plan_import(consultation, "letters.csv", csv_file(text)))
+    assert Comment.objects.get(external_id="L-1").language.startswith("pt")
 
 
 def test_importing_the_same_file_again_adds_nothing(consultation):

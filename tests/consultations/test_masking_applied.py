@@ -40,7 +40,10 @@ def test_the_card_page_shows_a_published_comment_masked(client, comment, card, m
     assert_masked(html)
 
 
-def test_bulk_publishing_warns_of_personal_data_and_the_results_page_masks_it(client, comment, moderator, consultation):
+def test_bulk_publishing_warns_of_personal_data_and_the_results_page_masks_it(
+    client, comment, moderator, closed_consultation
+):
+    consultation = closed_consultation  # results follow the period
     client.force_login(moderator)
     url = reverse("wagtail_bulk_action", args=("consultations", "comment", "publish_comments")) + f"?id={comment.pk}"
     confirm = client.get(url).content.decode()

@@ -3,10 +3,12 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from consultations.models import Comment, ReflectionStatus, ResponseTopic
 from consultations.services import change_state
@@ -46,6 +48,9 @@ def no_personal_data(text: str) -> None:
 
 
 def publish_results(consultation) -> None:
+    """Results follow the period (the page model refuses them while it is open)."""
+    consultation.opens_at = timezone.now() - timedelta(days=40)
+    consultation.closes_at = timezone.now() - timedelta(days=1)
     consultation.results_published = True
     consultation.save_revision().publish()
 
@@ -149,3 +154,22 @@ def test_the_english_results_page_titles_the_table_in_english(client, consultati
     html = client.get(english.url + "results/").content.decode()
     assert '<h2 id="results-topics">Summary of comments and the Prefecture\'s responses</h2>' in html
     assert "Part of the plan" in html and "目標値を高くすべきとの意見。" in html
+
+
+def test_staff_download_the_table_from_the_admin_before_the_results_are_public(client, moderator, consultation, topics):
+    from django.urls import reverse
+
+    client.force_login(moderator)
+    listing = client.get(reverse("wagtailsnippets_consultations_responsetopic:list")).content.decode()
+    url = reverse("consultations_response_table", args=[consultation.pk, "xlsx"])
+    assert url in listing
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content)).active
+    assert [cell.value for cell in sheet[1]] == HEADERS and sheet.max_row == 3
+
+
+def test_editors_cannot_download_the_staff_table(client, editor, consultation):
+    from django.urls import reverse
+
+    client.force_login(editor)
+    url = reverse("consultations_response_table", args=[consultation.pk, "csv"])
+    assert client.get(url).status_code in (302, 403)

@@ -2,8 +2,11 @@
 the citation rule is a form error on the board and on the 論点's own form, and the results link each sentence to
 the published comments it cites."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import topic_services
 from consultations.choices import CommentState
@@ -109,6 +112,8 @@ def test_results_link_a_sentence_to_the_published_comments_it_cites(client, cons
     cited = list(sentence.cites.all())
     Comment.objects.filter(pk__in=[c.pk for c in cited]).update(state=CommentState.PUBLISHED)
     Comment.objects.filter(pk=analysed[3].pk).update(state=CommentState.PUBLISHED)  # published, not cited
+    consultation.closes_at = timezone.now() - timedelta(days=1)  # results follow the period (issue 13)
+    consultation.opens_at = consultation.closes_at - timedelta(days=40)
     consultation.results_published = True
     consultation.save_revision().publish()
     page = client.get(consultation.url + f"results/?sentence={sentence.pk}").content.decode()

@@ -33,7 +33,7 @@ def convert_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0004_personal_data_retention"),
+        ("consultations", "0005_consultation_closed_early"),
     ]
 
     operations = [
