@@ -29,9 +29,13 @@ def shell(env: dict, code: str) -> str:
 
 
 def publish_results(env: dict, published: bool) -> None:
+    """Close the consultation and publish its results, or reopen it (results come only after the period)."""
+    closes = "timedelta(days=-1)" if published else "timedelta(days=30)"
     shell(
         env,
+        "from datetime import timedelta; from django.utils import timezone; "
         "from consultations.models import ConsultationPage as C; c = C.objects.get(locale__language_code='ja'); "
+        f"c.opens_at = timezone.now() - timedelta(days=40); c.closes_at = timezone.now() + {closes}; "
         f"c.results_published = {published}; c.save_revision().publish()",
     )
 
