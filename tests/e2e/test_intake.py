@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import log_in_as_admin
+
 pytestmark = pytest.mark.e2e
 
 PAPER = (
@@ -14,17 +16,9 @@ PAPER = (
 )
 
 
-def log_in(page, live_site: str) -> None:
-    page.goto(live_site + "/admin/login/")
-    page.locator("#id_username").fill("admin")
-    page.locator("#id_password").fill("e2e-admin-password")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/admin/")
-
-
 def test_moderator_imports_a_typed_up_file_after_a_preview(live_site, desktop_page, tmp_path):
     page = desktop_page
-    log_in(page, live_site)
+    log_in_as_admin(page, live_site)
     page.goto(live_site + "/admin/snippets/consultations/comment/")
     page.get_by_role("link", name="ファイルから取り込む").click()
     path = tmp_path / "paper.csv"
