@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -59,6 +59,7 @@ def check_rate_limit(key: str, now: datetime) -> None:
     limit = settings.COMMENT_RATE_LIMIT
     window = settings.COMMENT_RATE_WINDOW_SECONDS
     bucket = f"comment-rate:{key}:{int(now.timestamp()) // window}"
+    cache = caches["limits"]  # shared by every worker process (settings: Redis, or home.limits)
     try:
         try:
             count = cache.incr(bucket)  # one round trip once the window's counter exists

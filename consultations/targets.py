@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from consultations.choices import TargetPart
+from home.ids import parse_id
 from home.templatetags.site_tags import quoted
 from plan.models import AreaPage, ChapterPage, InitiativePage, PlanPage
 
@@ -70,10 +71,8 @@ def resolve_target(page_id: str, part: str, item: str) -> Target:
     if not page_id:
         return Target(page=None, label=_("計画全体"))
     not_found = InvalidTarget(_("意見の対象が見つかりません。ページが移動したか、削除された可能性があります。"))
-    # ASCII digits only ("²".isdigit() is true, int() refuses it) and short (int() refuses over 4,300 digits).
-    if not (page_id.isascii() and page_id.isdigit() and len(page_id) <= 18):
-        raise not_found
-    page = commentable_page(int(page_id))
+    pk = parse_id(page_id)
+    page = commentable_page(pk) if pk is not None else None
     if page is None:
         raise not_found
     part = part or TargetPart.WHOLE

@@ -1,6 +1,7 @@
 """What the load balancer asks (/healthz) and what residents see while the database is unreachable."""
 
 import logging
+import sqlite3
 import time
 
 from django.conf import settings
@@ -89,8 +90,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) and not database_gone(exception):
-            return None
+        if not database_unavailable(exception):
+            return None  # a query the database refused (a bug): a logged 500, not a "try again" that never works
         logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)
         notice = NOT_RECEIVED if request.method == "POST" else ""
         response = HttpResponse(plain_error_page(TRY_AGAIN, [TRY_AGAIN_LATER], notice), status=503)
@@ -99,6 +100,26 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-def database_gone(exception: Exception) -> bool:
-    """psycopg reports a dropped connection mid-query as a plain DatabaseError on some paths."""
-    return isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+# SQLite's result codes for a database that is busy or cannot be reached; any other error (SQLITE_ERROR: a
+# syntax error, "parser stack overflow") is about the query.
+SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_NOMEM")
+# PostgreSQL SQLSTATE classes: 08 connection exception, 53 insufficient resources (too many connections),
+# 57 operator intervention (shutdown, restart, statement timeout).
+POSTGRES_UNAVAILABLE = ("08", "53", "57")
+
+
+def database_unavailable(exception: Exception) -> bool:
+    """Whether the database could not be reached or was too busy, as opposed to refusing the query."""
+    if isinstance(exception, InterfaceError):
+        return True  # the connection is closed
+    if not isinstance(exception, DatabaseError):
+        return False
+    cause = exception.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return getattr(cause, "sqlite_errorname", "").startswith(SQLITE_UNAVAILABLE)  # also SQLITE_BUSY_SNAPSHOT …
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate.startswith(POSTGRES_UNAVAILABLE)
+    # psycopg's own connection failures carry no SQLSTATE (refused, dropped mid-query: "server closed the
+    # connection", sometimes as a plain DatabaseError); so do errors raised without a driver's cause.
+    return isinstance(exception, OperationalError) or "connection" in str(exception).lower()

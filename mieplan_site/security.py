@@ -6,7 +6,7 @@ Cross-Origin-Opener-Policy, and XFrameOptionsMiddleware sends X-Frame-Options; t
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 # Public pages load only our own files: no inline script or style, no third party.
 PUBLIC_CSP: dict[str, tuple[str, ...]] = {
@@ -86,3 +86,24 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.admin_csp if is_admin else self.public_csp)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
+
+
+# What residents' pages, forms and files are ever asked with. Wagtail serves a page to any method, and the comment,
+# status and sign-in views take whatever is not GET as a submission; PUT, DELETE, PATCH and the rest are refused
+# before any of them runs. The admin keeps its own rules (its previews DELETE, its dismissibles PATCH) except on
+# its sign-in pages.
+PUBLIC_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+ADMIN_SIGN_IN = (ADMIN_PREFIX + "login/", ADMIN_PREFIX + "password_reset/")
+
+
+class PublicMethodsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if request.method not in PUBLIC_METHODS and (
+            not path.startswith(ADMIN_PREFIX) or path.startswith(ADMIN_SIGN_IN)
+        ):
+            return HttpResponseNotAllowed(PUBLIC_METHODS)
+        return self.get_response(request)

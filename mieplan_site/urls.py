@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations import views as consultation_views
+from home import signin
 from home import views as home_views
 from home.sitemaps import AllLanguagesSitemap
 from mieplan_site import health
@@ -32,7 +33,10 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     # The comment form posts here: the same view as the page route, without Wagtail's tree walk (hot path).
-    path("comments/<int:consultation_id>/", consultation_views.comment_by_id, name="consultation_comment"),
+    path("comments/<id:consultation_id>/", consultation_views.comment_by_id, name="consultation_comment"),
+    # Shadows Wagtail's own `wagtailcore_login` (password only): the private-page sign-in asks for the one-time
+    # code like the admin's.
+    path("_util/login/", signin.SignInView.as_view(), name="wagtailcore_login"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -5,8 +5,6 @@ search and the API all go through it. Indexed text is tokenised by JapaneseSearc
 queries are tokenised here the same way. Every word of the query must match, each as a phrase of its tokens.
 """
 
-from functools import reduce
-
 from django.utils.translation import get_language
 from modelsearch.backends.database import SearchBackend as database_backend
 from modelsearch.query import And, Phrase, PlainText
@@ -23,7 +21,8 @@ def japanese_query(query: str):
     ]
     if not parts:
         return None
-    return reduce(lambda a, b: And([a, b]), parts)
+    # One And of all the words: the compilers (search/ranking.py) turn it into one flat expression.
+    return parts[0] if len(parts) == 1 else And(parts)
 
 
 def as_text(query):

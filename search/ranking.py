@@ -7,9 +7,37 @@ by primary key. The search page lists cards first from this one ranking instead 
 """
 
 from django.db import models
-from django.db.models import F, Q, Subquery
+from django.db.models import Expression, F, Q, Subquery
 from django.db.models.functions import Cast
-from modelsearch.query import MatchAll, Not
+from modelsearch.query import And, MatchAll, Not
+
+
+class FlatAndMixin:
+    """All of several search expressions in one level of parentheses, `(a AND b AND c …)`.
+
+    The stock compilers nest one level per word, `(((a AND b) AND c) …)`: from about 17 words SQLite's FTS5
+    parser overflows its stack (an OperationalError, shown as the "busy" page), whatever the words are.
+    """
+
+    connector = "AND"
+
+    def __init__(self, queries, *args, **kwargs) -> None:
+        self.queries = list(queries)
+        super().__init__(*args, **kwargs)
+
+    def get_source_expressions(self):
+        return self.queries
+
+    def set_source_expressions(self, exprs) -> None:
+        self.queries = list(exprs)
+
+    def resolve_expression(self, *args, **kwargs):
+        return Expression.resolve_expression(self, *args, **kwargs)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(query) for query in self.queries]
+        params = [param for _sql, query_params in compiled for param in query_params]
+        return "(" + f" {self.connector} ".join(sql for sql, _params in compiled) + ")", params
 
 
 class RankedOnceMixin:
@@ -57,6 +85,7 @@ def _object_in_allowed(queryset) -> Q:
 
 
 def postgres_classes():
+    from django.contrib.postgres.search import CombinedSearchQuery, SearchQueryField
     from modelsearch.backends.database.postgres.postgres import (
         IndexEntry,
         PostgresSearchQueryCompiler,
@@ -64,7 +93,20 @@ def postgres_classes():
     )
     from modelsearch.utils import get_descendants_content_types_pks
 
+    class AllOfPostgres(FlatAndMixin, CombinedSearchQuery):
+        connector = "&&"
+
+        def __init__(self, queries, config) -> None:
+            queries = list(queries)
+            super().__init__(queries, queries[0], self.connector, queries[-1], config, SearchQueryField())
+
     class RankedOncePostgresCompiler(RankedOnceMixin, PostgresSearchQueryCompiler):
+        def build_tsquery_content(self, query, config=None, invert=False):
+            if isinstance(query, And) and not invert and len(query.subqueries) > 1:
+                parts = [self.build_tsquery_content(subquery, config=config) for subquery in query.subqueries]
+                return AllOfPostgres(parts, config)
+            return super().build_tsquery_content(query, config=config, invert=invert)
+
         def compute_ranked_rows(self, config):
             if not self.can_rank_once(self.query) or self.fields is not None:
                 return None
@@ -92,7 +134,12 @@ def postgres_classes():
 
 
 def sqlite_classes():
-    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+    from modelsearch.backends.database.sqlite.query import (
+        MatchExpression,
+        SearchQueryCombinable,
+        SearchQueryField,
+        normalize,
+    )
     from modelsearch.backends.database.sqlite.sqlite import (
         SQLiteFTSIndexEntry,
         SQLiteSearchQueryCompiler,
@@ -100,7 +147,16 @@ def sqlite_classes():
     )
     from modelsearch.utils import get_descendants_content_types_pks
 
+    class AllOfSQLite(FlatAndMixin, SearchQueryCombinable, Expression):
+        def __init__(self, queries) -> None:
+            super().__init__(queries, output_field=SearchQueryField())
+
     class RankedOnceSQLiteCompiler(RankedOnceMixin, SQLiteSearchQueryCompiler):
+        def build_search_query_content(self, query, config=None):
+            if isinstance(query, And) and len(query.subqueries) > 1:
+                return AllOfSQLite(self.build_search_query_content(subquery, config) for subquery in query.subqueries)
+            return super().build_search_query_content(query, config=config)
+
         def compute_ranked_rows(self, config):
             query = normalize(self.query)
             if not self.can_rank_once(query):

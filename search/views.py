@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from home.ids import parse_id
 from home.languages import view_language_versions
 from home.models import HomePage
 from home.text import is_unusable
@@ -17,11 +18,6 @@ MAX_QUERY_LENGTH = 100
 RESULTS_PER_PAGE = 10
 
 
-def int_or_none(value: str) -> int | None:
-    # ASCII digits only ("²".isdigit() is true, int() refuses it) and short (int() refuses over 4,300 digits).
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
-
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -29,8 +25,8 @@ def search(request: HttpRequest) -> HttpResponse:
     locale = home.locale if home else Locale.get_active()
     areas = list(AreaPage.objects.live().filter(locale=locale))
     departments = list(Department.objects.filter(locale=locale))
-    area = next((a for a in areas if a.pk == int_or_none(request.GET.get("area", ""))), None)
-    department_id = int_or_none(request.GET.get("department", ""))
+    area = next((a for a in areas if a.pk == parse_id(request.GET.get("area", ""))), None)
+    department_id = parse_id(request.GET.get("department", ""))
     context = {
         "query": query,
         "areas": areas,

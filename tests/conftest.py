@@ -145,12 +145,14 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters live in the cache (Redis on CI): every test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters live in caches (Redis on CI): every test starts with none."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["limits"].clear()
     yield
     cache.clear()
+    caches["limits"].clear()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 
 from consultations.cachetags import RESULTS
+from home import ids
 from home.models import BasePage, optional_page_link
 from mieplan_site import pagecache
 from search.fields import japanese_page_search_fields
@@ -152,7 +153,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     # Page cache: the page and its results are public; the form, receipt and status never are (CSRF,
     # personal data), so only these routes are tagged (mieplan_site/pagecache.py stores only tagged responses).
-    CACHED_ROUTES = ("index_route", "results_view", "opendata_view")
+    CACHED_ROUTES = ("index_route", "results_view", "opendata_view", "responses_view")
 
     def serve(self, request, view=None, args=None, kwargs=None):
         response = super().serve(request, view, args, kwargs)
@@ -190,8 +191,9 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         ("thanks/", "thanks"),
         ("status/", "status"),
         ("results/", "results"),
-        ("results/changes/<int:card_id>/", "changes"),
+        (f"results/changes/<{ids.CONVERTER}:card_id>/", "changes"),
         ("results/opendata/<str:fmt>/", "opendata"),
+        ("results/responses/<str:fmt>/", "responses"),
     )
     route_views = None
 

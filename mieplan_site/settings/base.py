@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "mieplan_site.pagecache.PageCacheMiddleware",  # outermost: it must see the cookies every other layer set
     "django.middleware.security.SecurityMiddleware",
     "mieplan_site.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy: outermost, so redirects get them too
+    "mieplan_site.security.PublicMethodsMiddleware",  # 405 for PUT, DELETE, PATCH … outside the admin
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): was the one-time code given?
+    "home.signin.SecondFactorMiddleware",  # a session that needs the code and lacks it counts as anonymous
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page (429)
@@ -160,6 +163,13 @@ if REDIS_URL:
             "KEY_PREFIX": "mieplan",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         },
+        # Rate-limit counters (comments, status look-ups): shared by every app server.
+        "limits": {
+            "BACKEND": "home.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "mieplan",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -171,6 +181,8 @@ else:
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
+        # Local memory is one per process: `make serve`'s gunicorn workers would each count on their own.
+        "limits": {"BACKEND": "mieplan_site.limits.LockedFileCache", "LOCATION": BASE_DIR / "var" / "limits"},
     }
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True

@@ -88,13 +88,13 @@ def test_comment_without_email_gets_no_receipt_mail(client, consultation, commen
 
 
 def test_comment_is_stored_when_the_cache_is_down(client, consultation, comment_data, monkeypatch):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     def broken(*args, **kwargs):
         raise ConnectionError("cache unreachable")
 
-    monkeypatch.setattr(cache, "add", broken)
-    monkeypatch.setattr(cache, "incr", broken)
+    monkeypatch.setattr(caches["limits"], "add", broken)
+    monkeypatch.setattr(caches["limits"], "incr", broken)
     response = client.post(consultation.url + "comment/", comment_data())
     assert response.status_code == 302
     assert Comment.objects.count() == 1

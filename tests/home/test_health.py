@@ -1,15 +1,17 @@
 """/healthz for the load balancer, and the 503 page residents get while the database is unreachable."""
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from consultations.models import Comment
 from mieplan_site.celery import app as celery_app
+from mieplan_site.health import database_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,37 @@ def test_site_cache_falls_through_to_the_503_page_when_the_database_is_gone(clie
     with database_down():
         response = client.get("/ja/")
     assert response.status_code == 503
+
+
+def driver_error(make) -> OperationalError:
+    """Django's OperationalError with the sqlite3 error `make` raises as its cause, as Django wraps it."""
+    try:
+        make()
+    except sqlite3.Error as error:
+        try:
+            raise OperationalError(*error.args) from error
+        except OperationalError as wrapped:
+            return wrapped
+    raise AssertionError("no error raised")
+
+
+def test_a_locked_sqlite_database_is_unavailable_but_a_refused_query_is_not(tmp_path):
+    holder = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    waiter = sqlite3.connect(tmp_path / "db.sqlite3", timeout=0)
+    assert database_unavailable(driver_error(lambda: waiter.execute("SELECT * FROM t")))
+    assert not database_unavailable(driver_error(lambda: waiter.execute("SELEC 1")))
+    deep = "(" * 2000 + "1" + ")" * 2000  # what 17 nested search words did to FTS5's parser
+    assert not database_unavailable(driver_error(lambda: sqlite3.connect(":memory:").execute(f"SELECT {deep}")))
+    holder.close()
+    waiter.close()
+
+
+def test_a_query_the_database_refuses_is_a_500_not_the_busy_page(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise driver_error(lambda: sqlite3.connect(":memory:").execute("SELEC 1"))
+
+    monkeypatch.setattr("search.query.matching_pages", refuse)
+    response = Client(raise_request_exception=False).get("/ja/search/", {"q": "防災"})
+    assert response.status_code == 500

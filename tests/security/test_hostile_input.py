@@ -17,46 +17,16 @@ from django.utils.html import escape
 from consultations.models import Comment, ConsultationPage
 from consultations.services import change_state
 from tests.periods import publish_results
+from tests.security.hostile import (
+    FILE_CONTENTS,
+    MARKUP,
+    SQL,
+    assert_harmless,
+    content,
+    tolerant_client,
+)
 
 pytestmark = pytest.mark.django_db
-
-MARKUP = {
-    "script-tag": "<script>alert(1)</script>",
-    "attribute-breakout": '"><img src=x onerror=alert(1)>',
-    "javascript-url": "javascript:alert(1)",
-}
-# What the payloads look like when they would run: a live tag, or a URL attribute starting with javascript:.
-LIVE_MARKUP = re.compile(
-    r"<script>alert|<img src=x|\"><img|(?:href|src|action|formaction)\s*=\s*[\"']?\s*javascript:", re.IGNORECASE
-)
-SQL = {
-    "or-1-eq-1": "' OR 1=1 --",
-    "percent": "%",
-    "underscore": "_",
-    "backslash": "\\",
-    "drop-table": "'; DROP TABLE consultations_comment; --",
-    "double-quote": '"',
-    "full-text-syntax": 'NEAR("a" b*) AND -c:',
-}
-# What a leaked file would contain: /etc/passwd, manage.py, the SQLite database, the settings.
-FILE_CONTENTS = [b"root:x:0:0", b"DJANGO_SETTINGS_MODULE", b"SQLite format 3", b"SECRET_KEY"]
-
-
-def tolerant_client() -> Client:
-    """A client that returns the 500 page instead of raising, so a crash shows up as a status code."""
-    return Client(raise_request_exception=False)
-
-
-def content(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def assert_harmless(response) -> str:
-    assert response.status_code < 500
-    text = content(response).decode("utf-8", "replace")
-    live = LIVE_MARKUP.search(text)
-    assert live is None, f"unescaped {live.group(0)!r}"
-    return text
 
 
 def comment_url(consultation, language: str) -> str:
