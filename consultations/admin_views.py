@@ -119,9 +119,9 @@ class ResponseTopicIndexView(IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        consultation = self.request.GET.get("consultation", "")
+        chosen = parse_id(self.request.GET.get("consultation", ""))
         consultations = ConsultationPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("-pk")
-        page = consultations.filter(pk=consultation).first() if consultation.isdigit() else consultations.first()
+        page = consultations.filter(pk=chosen).first() if chosen is not None else consultations.first()
         if page is not None:
             url = reverse("consultations_response_table", args=[page.pk, "xlsx"])
             buttons.append(HeaderButton(_("意見の概要と県の考え方（Excel）"), url=url, icon_name="download"))
