@@ -172,9 +172,11 @@ def test_gunicorn_config_is_accepted_by_gunicorn():
 
 
 def variables_read() -> set[str]:
-    """What the settings and deploy/gunicorn.conf.py read, plus what libraries read for them."""
+    """What the settings and deploy/gunicorn.conf.py read, plus what libraries read for them (not test.py's:
+    it never runs on a server)."""
     names = {"DATABASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}  # dj-database-url, boto3
-    for path in [*(ROOT / "mieplan_site/settings").glob("*.py"), DEPLOY / "gunicorn.conf.py"]:
+    settings = [path for path in (ROOT / "mieplan_site/settings").glob("*.py") if path.name != "test.py"]
+    for path in [*settings, DEPLOY / "gunicorn.conf.py"]:
         names |= set(re.findall(r"os\.environ(?:\.get\(|\[)\"([A-Z0-9_]+)\"", path.read_text()))
     return names
 

@@ -3,7 +3,7 @@
 import pytest
 from axes.models import AccessAttempt
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_plan")]
 
 LOGIN = "/admin/login/"
 LOCKED_JA = "ログインに続けて失敗したため、一時的にロックしました。15分後にもう一度お試しください。"
