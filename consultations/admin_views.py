@@ -4,7 +4,7 @@ import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -17,7 +17,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView
 
-from consultations import exports, services
+from consultations import exports, response_table, services
 from consultations.choices import RESIDENCE_CHOICES, AgeGroup, Channel, CommentState
 from consultations.models import Comment, ConsultationPage, ResponseTopic
 from consultations.models.comments import state_choices_from
@@ -106,7 +106,35 @@ class CommentIndexView(IndexView):
         for fmt, label in (("csv", _("CSVで書き出す")), ("xlsx", _("Excelで書き出す"))):
             url = reverse("consultations_comment_export", args=[fmt]) + "?" + self.request.GET.urlencode()
             buttons.append(HeaderButton(label, url=url, icon_name="download"))
+        if self.request.user.has_perm("consultations.add_comment"):
+            url = reverse("consultations_comment_import")
+            buttons.append(HeaderButton(_("ファイルから取り込む"), url=url, icon_name="upload"))
         return buttons
+
+
+class ResponseTopicIndexView(IndexView):
+    """The 論点 list: one click to the table 意見の概要と県の考え方 of the filtered consultation (the newest one when
+    none is chosen), before or after the results are public."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        consultation = self.request.GET.get("consultation", "")
+        consultations = ConsultationPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("-pk")
+        page = consultations.filter(pk=consultation).first() if consultation.isdigit() else consultations.first()
+        if page is not None:
+            url = reverse("consultations_response_table", args=[page.pk, "xlsx"])
+            buttons.append(HeaderButton(_("意見の概要と県の考え方（Excel）"), url=url, icon_name="download"))
+        return buttons
+
+
+def export_response_table(request: HttpRequest, page_id: int, fmt: str) -> HttpResponse:
+    if not request.user.has_perm("consultations.view_responsetopic"):
+        raise PermissionDenied
+    page = ConsultationPage.objects.filter(pk=page_id).first()
+    if page is None or fmt not in response_table.CONTENT_TYPES:
+        raise Http404
+    return response_table.table_response(page.source_consultation, fmt)
 
 
 class StateHistoryPanel(Panel):
@@ -179,6 +207,14 @@ class PublishCommentsBulkAction(CommentStateBulkAction):
     aria_label = _("選んだ意見を公開する")
     new_state = CommentState.PUBLISHED
     action_priority = 10
+
+    def get_context_data(self, **kwargs):
+        # What is about to become public: the pages show it masked, but moderators are told before they confirm.
+        context = super().get_context_data(**kwargs)
+        context["personal_data"] = [
+            (entry, kinds) for entry in context["items"] if (kinds := entry["item"].personal_data_found)
+        ]
+        return context
 
 
 class RejectCommentsBulkAction(CommentStateBulkAction):

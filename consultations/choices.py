@@ -72,12 +72,15 @@ class CommentState(models.TextChoices):
     SPAM = "spam", _("スパム")
 
 
-class Reflection(models.TextChoices):
-    REFLECTED = "reflected", _("反映する")
-    PARTLY = "partly", _("一部反映する")
-    ALREADY = "included", _("既に盛り込み済み")
-    NOT_REFLECTED = "not_reflected", _("反映しない")
-    OTHER = "other", _("その他")
+# Mie's 反映状況 labels, created as ReflectionStatus rows by migration 0005 (the site may change them); listed
+# here so that the interface catalogue translates them on other languages' result pages.
+DEFAULT_REFLECTIONS = [
+    _("反映する"),
+    _("一部反映する"),
+    _("既に盛り込み済み"),
+    _("反映しない"),
+    _("その他"),
+]
 
 
 class TargetPart(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Comment, ConsultationPage
-from home.csv_export import csv_lines, spreadsheet_text
+from home.csv_export import FORMULA_STARTS, csv_lines, spreadsheet_text
 
 CHUNK = 2000
 
@@ -42,7 +42,7 @@ def staff_row(comment: Comment) -> list[str]:
         comment.get_channel_display(),
         comment.get_state_display(),
         comment.target_label,
-        comment.body,
+        comment.masked_body,  # the original stays in the comment's own admin view
         comment.name,
         comment.get_age_group_display(),
         comment.get_residence_display(),
@@ -65,7 +65,7 @@ def attachment_name(stem: str, extension: str) -> str:
 
 def staff_csv_response(comments) -> StreamingHttpResponse:
     header = [label for _key, label in staff_columns()]
-    # Residents' text must not run as a formula when staff open the file (XLSX cells are written as strings).
+    # Residents' text must not run as a formula when staff open the file.
     rows = ([spreadsheet_text(value) for value in staff_row(comment)] for comment in staff_queryset(comments))
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
@@ -80,11 +80,12 @@ def staff_xlsx_response(comments) -> FileResponse:
     workbook = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet(_("意見一覧")[:31])
     bold = workbook.add_format({"bold": True})
+    quoted = workbook.add_format({"quote_prefix": True})  # "=…" shown as text, the way Excel's ' escape does
     for column, (_key, label) in enumerate(staff_columns()):
         sheet.write_string(0, column, label, bold)
     for row_number, comment in enumerate(staff_queryset(comments), start=1):
         for column, value in enumerate(staff_row(comment)):
-            sheet.write_string(row_number, column, value)
+            sheet.write_string(row_number, column, value, quoted if value.startswith(FORMULA_STARTS) else None)
     workbook.close()
     spool.seek(0)
     return FileResponse(
@@ -111,10 +112,10 @@ def public_records(consultation: ConsultationPage) -> Iterator[dict]:
             "number": number,
             "submitted_on": timezone.localtime(comment.submitted_at).date().isoformat(),
             "target": comment.target_label,
-            "body": comment.body,
+            "body": comment.masked_body,
             "topic": topic.title if topic else "",
             "response": topic.response if topic else "",
-            "reflection": topic.get_reflection_display() if topic else "",
+            "reflection": str(topic.reflection or "") if topic else "",
         }
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from consultations.choices import RESIDENCE_CHOICES, AgeGroup, Publication
 from home.text import has_control_characters, has_undecodable_bytes
@@ -136,3 +137,37 @@ class StatusLookupForm(AccessibleFormMixin, forms.Form):
         max_length=254,
         help_text=_("受付時に入力したメールアドレス、または受付画面に表示された確認コード。"),
     )
+
+
+class ResponseTopicForm(WagtailAdminModelForm):
+    """The 論点's admin form: its 意見の概要 is typed with 〔receipt numbers〕 and must pass the citation rule."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from consultations import topic_services
+
+        if self.instance.pk and self.instance.sentences.exists():
+            self.initial["summary"] = topic_services.draft_summary(self.instance)
+        self.fields["summary"].help_text = _(
+            "各文の末尾に、その文の根拠となるこの論点の意見の受付番号を〔K7Q2-M4TX、R8ZD-2HNC〕のように書いてください。"
+            "公表する結果には受付番号を除いた文が載ります。"
+        )
+        self.sentences: list = []
+
+    def clean_summary(self) -> str:
+        from consultations import topic_services
+
+        try:
+            self.sentences = topic_services.parse_summary(self.cleaned_data["summary"], self.instance)
+        except topic_services.SummaryRefused as refused:
+            raise forms.ValidationError(refused.messages) from None
+        return topic_services.summary_text(self.sentences, with_receipts=False)
+
+    def save(self, commit: bool = True):
+        from consultations import topic_services
+
+        topic = super().save(commit=commit)
+        if commit:
+            topic.sentences.all().delete()
+            topic_services.store_sentences(topic, self.sentences)
+        return topic

@@ -3,12 +3,12 @@
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from wagtail.models import Page, PageLogEntry
 
-from consultations.choices import Channel, CommentState
-from consultations.models import Comment, ConsultationPage, ResponseTopic
+from consultations.choices import Channel, CommentState, Publication
+from consultations.models import Comment, ConsultationPage, ResponseTopic, SummarySentence
 from plan.models import AreaPage, InitiativePage
 
 COUNTED_STATES = [CommentState.RECEIVED, CommentState.PUBLISHED]
@@ -66,15 +66,27 @@ def summary(consultation: ConsultationPage, locale=None) -> ResultsSummary:
 
 
 def topics(consultation: ConsultationPage):
+    # Each sentence of a summary links to the published comments it cites (those not published are counted out).
+    published_cites = Q(cites__state=CommentState.PUBLISHED) & ~Q(cites__publication=Publication.NOT_PUBLISHED)
+    sentences = SummarySentence.objects.annotate(published=Count("cites", filter=published_cites))
     return (
         ResponseTopic.objects.filter(consultation=consultation)
         .select_related("target_page")
+        .prefetch_related(Prefetch("sentences", queryset=sentences))
         .annotate(comment_count=Count("comments", filter=Q(comments__state__in=COUNTED_STATES)))
     )
 
 
-def published_comments(consultation: ConsultationPage):
-    return Comment.objects.published().filter(consultation=consultation).select_related("topic")
+def published_comments(consultation: ConsultationPage, sentence_id: str = ""):
+    """The consultation's published comments; only those a summary sentence cites when one is given."""
+    comments = Comment.objects.published().filter(consultation=consultation).select_related("topic")
+    if sentence_id:
+        sentence = SummarySentence.objects.filter(
+            pk=int(sentence_id) if sentence_id.isascii() and sentence_id.isdigit() and len(sentence_id) < 10 else 0,
+            response_topic__consultation=consultation,
+        ).first()
+        comments = comments.filter(pk__in=sentence.cites.values("pk")) if sentence else comments.none()
+    return comments
 
 
 @dataclass

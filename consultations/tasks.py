@@ -25,6 +25,17 @@ def send_pending_mail() -> int:
     return services.send_pending_mail()
 
 
+@shared_task
+def analyse_consultation(run_id: int) -> None:
+    """The analysis run the admin's button started; its progress is written to the run as it goes."""
+    from consultations import topic_services
+    from consultations.models.analysis import AnalysisRun
+
+    run = AnalysisRun.objects.filter(pk=run_id).select_related("consultation").first()
+    if run is not None:
+        topic_services.execute_run(run)
+
+
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def resend_receipt_mail(comment_id: int) -> None:
     comment = Comment.objects.filter(pk=comment_id).first()

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from consultations import exports, tasks
+from consultations import exports, response_table, tasks
 from consultations import results as results_service
 from consultations.forms import CommentForm, StatusLookupForm, issue_form_token
 from consultations.models import ConsultationPage
@@ -171,12 +171,12 @@ def results(request: HttpRequest, consultation) -> HttpResponse:
     if not consultation.results_published:
         raise Http404
     source = consultation.source_consultation  # comments and topics are kept on the Japanese page
-    comments = results_service.published_comments(source)
+    comments = results_service.published_comments(source, request.GET.get("sentence", ""))
     page_obj = Paginator(comments, 20).get_page(request.GET.get("page"))
     context = {
         "page": consultation,
         "summary": results_service.summary(source, consultation.locale),
-        "topics": results_service.topics(source),
+        "responses": response_table.response_rows(source),
         "page_obj": page_obj,
     }
     return TemplateResponse(request, "consultations/results.html", context)
@@ -195,3 +195,10 @@ def opendata(request: HttpRequest, consultation, fmt: str) -> HttpResponse:
     if not consultation.results_published or fmt not in {"csv", "json"}:
         raise Http404
     return exports.public_comments_response(consultation.source_consultation, fmt)
+
+
+def responses(request: HttpRequest, consultation, fmt: str) -> HttpResponse:
+    """The table 意見の概要と県の考え方 as CSV, XLSX or JSON open data."""
+    if not consultation.results_published or fmt not in response_table.CONTENT_TYPES:
+        raise Http404
+    return response_table.table_response(consultation.source_consultation, fmt)

@@ -4,15 +4,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_period, admin_views
+from consultations import admin_import, admin_period, admin_views, topic_admin
 from consultations.choices import CommentState
-from consultations.models import Comment, ConsultationPage, ResponseTopic
+from consultations.forms import ResponseTopicForm
+from consultations.models import Comment, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import CLOSE_EARLY_LOG_ACTION, PURGE_LOG_ACTION
 from home.hooks import HOME_PAGE_CONTEXT
 
@@ -84,12 +86,22 @@ class ResponseTopicViewSet(SnippetViewSet):
     model = ResponseTopic
     icon = "doc-full"
     menu_label = gettext_lazy("論点と県の考え方")
+    index_view_class = admin_views.ResponseTopicIndexView
     list_display = ["title", "reflection", "consultation", "target_page"]
     filterset_class = admin_views.ResponseTopicFilterSet
+    # The summary is checked by the citation rule (a form error when a sentence does not stand on its comments).
+    edit_handler = ObjectList(ResponseTopic.panels, base_form_class=ResponseTopicForm)
+
+
+class ReflectionStatusViewSet(SnippetViewSet):
+    model = ReflectionStatus
+    icon = "list-ul"
+    menu_label = gettext_lazy("反映状況の区分")
+    list_display = ["label", "description", "sort_order"]
 
 
 class ConsultationAdminGroup(SnippetViewSetGroup):
-    items = (CommentViewSet, ResponseTopicViewSet)
+    items = (CommentViewSet, ResponseTopicViewSet, ReflectionStatusViewSet)
     menu_icon = "comment"
     menu_label = gettext_lazy("意見募集")
     menu_order = 250
@@ -112,8 +124,27 @@ def comment_export_urls():
             "consultations/comments/export.<str:fmt>",
             admin_views.export_comments,
             name="consultations_comment_export",
-        )
+        ),
+        path("consultations/comments/import/", admin_import.import_comments, name="consultations_comment_import"),
+        path(
+            "consultations/<int:page_id>/responses.<str:fmt>",
+            admin_views.export_response_table,
+            name="consultations_response_table",
+        ),
+        path("consultations/<int:page_id>/topics/", topic_admin.board, name="consultations_topics_board"),
+        path(
+            "consultations/analysis/<int:run_id>/status.json",
+            topic_admin.run_status,
+            name="consultations_analysis_status",
+        ),
     ]
+
+
+@hooks.register("register_page_header_buttons")
+def topics_board_button(page, user, view_name, next_url=None):
+    if issubclass(page.specific_class or type(page), ConsultationPage) and user.has_perm(topic_admin.PERMISSION):
+        url = reverse("consultations_topics_board", args=[page.pk])
+        yield PageMenuItem(gettext_lazy("論点の整理（分析）"), url, icon_name="comment", priority=90, page=page)
 
 
 def warn_if_period_is_short(request, page) -> None:
@@ -127,6 +158,16 @@ def warn_if_period_is_short(request, page) -> None:
 
 hooks.register("after_create_page", warn_if_period_is_short)
 hooks.register("after_edit_page", warn_if_period_is_short)
+
+
+@hooks.register("after_edit_snippet")
+def warn_of_published_personal_data(request, instance):
+    if isinstance(instance, Comment) and instance.state == CommentState.PUBLISHED and instance.personal_data_found:
+        messages.warning(
+            request,
+            _("公開中の意見に個人情報と思われる記載（%(kinds)s）があります。公開ページでは伏せ字で表示されます。")
+            % {"kinds": "、".join(instance.personal_data_found)},
+        )
 
 
 @hooks.register("register_log_actions")

@@ -1,6 +1,8 @@
+import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -175,3 +177,35 @@ class HomePage(BasePage):
             sections.extend(value for value in provided.values() if value is not None)
         context["home_page_sections"] = sections
         return context
+
+
+FURIGANA = pagecache.TagKind("furigana", keyed=False)
+
+
+class ReadingGlossaryEntry(models.Model):
+    """A reading the ふりがな use instead of the analyser's guess: place names, people, organisations, plan terms."""
+
+    term = models.CharField(_("語"), max_length=50, unique=True, help_text=_("例：津市"))
+    reading = models.CharField(_("読み（ひらがな）"), max_length=100, help_text=_("例：つし"))
+
+    panels = [FieldPanel("term"), FieldPanel("reading")]
+
+    class Meta:
+        verbose_name = _("ふりがなの読み")
+        verbose_name_plural = _("ふりがなの読み")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term}（{self.reading}）"
+
+    def purge_tags(self) -> set[str]:
+        return {FURIGANA()}
+
+    def clean(self) -> None:
+        self.reading = self.reading.strip()
+        if not re.fullmatch(r"[ぁ-ゖー・ ]+", self.reading):
+            raise ValidationError({"reading": _("読みはひらがなで入力してください。")})
+
+    @classmethod
+    def as_dict(cls) -> dict[str, str]:
+        return dict(cls.objects.values_list("term", "reading"))

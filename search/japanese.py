@@ -67,6 +67,28 @@ def _tagger():
     return fugashi.Tagger()
 
 
+def words(text: str) -> list[tuple[str, str]]:
+    """The text as the analyser cuts it, every character kept (spaces between words too): (written form,
+    reading in katakana, or '' for spaces and words without one)."""
+    tagger = _tagger()
+    if tagger is None:
+        return [(text, "")]
+    found = []
+    position = 0
+    for word in tagger(text):
+        start = text.find(word.surface, position)
+        if start < 0:  # the analyser normalised something: keep the rest as it was written
+            break
+        if start > position:
+            found.append((text[position:start], ""))
+        kana = getattr(word.feature, "kana", None)
+        found.append((word.surface, kana if kana and kana != "*" else ""))
+        position = start + len(word.surface)
+    if position < len(text):
+        found.append((text[position:], ""))
+    return found
+
+
 def reading(text: str) -> str:
     """The text's reading in hiragana, or '' when readings are off or the analyser is missing."""
     if not getattr(settings, "SEARCH_JA_READINGS", True):

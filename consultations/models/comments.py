@@ -20,9 +20,9 @@ from consultations.choices import (
     Channel,
     CommentState,
     Publication,
-    Reflection,
     TargetPart,
 )
+from consultations.masking import PLACEHOLDERS, mask_personal_data, personal_data_kinds
 from home.models import optional_page_link
 
 # No 0/O, 1/I/L: receipt numbers are read aloud on the phone and typed from paper.
@@ -62,7 +62,13 @@ class ResponseTopic(models.Model):
     title = models.CharField(_("論点"), max_length=200)
     summary = models.TextField(_("提出意見の概要"))
     response = models.TextField(_("県の考え方"))
-    reflection = models.CharField(_("反映状況"), max_length=20, choices=Reflection.choices)
+    reflection = models.ForeignKey(
+        "consultations.ReflectionStatus",
+        null=True,  # a draft accepted from the analysis has none until staff choose
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("反映状況"),
+    )
     sort_order = models.PositiveIntegerField(_("表示順"), default=0)
 
     panels = [
@@ -161,6 +167,8 @@ class Comment(models.Model):
     publication = models.CharField(_("公表の可否"), max_length=10, choices=Publication.choices)
     language = models.CharField(_("言語"), max_length=10, default="ja")
     channel = models.CharField(_("提出方法"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # The row's id in a typed-up file (manage.py import_comments): importing the same rows again adds nothing.
+    external_id = models.CharField(_("取込ファイルの番号"), max_length=100, blank=True)
 
     state = models.CharField(
         _("状態"), max_length=12, choices=CommentState.choices, default=CommentState.RECEIVED, db_index=True
@@ -197,6 +205,13 @@ class Comment(models.Model):
             models.Index(fields=["consultation", "fingerprint"]),
             models.Index(fields=["consultation", "client_key", "submitted_at"]),
             models.Index(fields=["target_page", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="comment_unique_external_id",
+            )
         ]
 
     def __str__(self) -> str:
@@ -241,8 +256,18 @@ class Comment(models.Model):
             )
 
     @property
+    def masked_body(self) -> str:
+        """The text as anyone but a moderator reading this comment sees it: personal data as placeholders."""
+        return mask_personal_data(self.body)
+
+    @property
     def short_body(self) -> str:
-        return re.sub(r"\s+", " ", self.body)[:40]
+        return re.sub(r"\s+", " ", self.masked_body)[:40]
+
+    @property
+    def personal_data_found(self) -> list[str]:
+        """What kinds of personal data the text holds, as labels for moderators' warnings."""
+        return [PLACEHOLDERS[kind] for kind in personal_data_kinds(self.body)]
 
     def issue_secret(self) -> str:
         """A fresh secret for the status page; only its hash is kept."""

@@ -153,7 +153,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     # Page cache: the page and its results are public; the form, receipt and status never are (CSRF,
     # personal data), so only these routes are tagged (mieplan_site/pagecache.py stores only tagged responses).
-    CACHED_ROUTES = ("index_route", "results_view", "opendata_view")
+    CACHED_ROUTES = ("index_route", "results_view", "opendata_view", "responses_view")
 
     def serve(self, request, view=None, args=None, kwargs=None):
         response = super().serve(request, view, args, kwargs)
@@ -193,6 +193,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         ("results/", "results"),
         (f"results/changes/<{ids.CONVERTER}:card_id>/", "changes"),
         ("results/opendata/<str:fmt>/", "opendata"),
+        ("results/responses/<str:fmt>/", "responses"),
     )
     route_views = None
 

@@ -1,11 +1,15 @@
+import html
 from collections.abc import Callable
 
 from django import template
+from django.utils.html import escape
 from django.utils.translation import get_language
 from wagtail import hooks
 
+from home import furigana
 from home.hooks import SITE_CONTACT
 from home.models import HomePage
+from home.summaries import shorten_at_sentence
 
 register = template.Library()
 
@@ -65,3 +69,20 @@ def subtitle(value) -> str:
 def quoted(value) -> str:
     """A quotation after a label: KPI「防災」 in Japanese and Chinese, KPIs “disaster” (with a space) elsewhere."""
     return f"「{value}」" if full_width() else f" “{value}”"
+
+
+@register.inclusion_tag("components/furigana_toggle.html", takes_context=True)
+def furigana_toggle(context) -> dict:
+    """The header's ふりがな on/off link, on Japanese pages only: the same page with or without ?ruby=1."""
+    request = context.get("request")
+    if request is None or get_language() != "ja" or request.method != "GET":
+        return {}
+    on = furigana.wants_ruby(request)
+    return {"url": furigana.with_ruby(request.get_full_path(), on=not on), "on": on, "toggle": furigana.TOGGLE}
+
+
+@register.filter
+def meta_description(value) -> str:
+    """At most what search engines show: 120 characters of Japanese or Chinese, 160 of other languages."""
+    text = html.unescape(str(value))  # the block arrives escaped: count (and cut) characters, not entities
+    return escape(shorten_at_sentence(text, 120 if full_width() else 160))

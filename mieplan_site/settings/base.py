@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "home.furigana.FuriganaMiddleware",  # ?ruby=1: ふりがな on a Japanese page, before the page cache stores it
     "mieplan_site.sites.CachedSiteMiddleware",  # Wagtail's Site lookup: one query per request otherwise
     "mieplan_site.health.DatabaseUnavailableMiddleware",  # 503 "try again" in the reader's language, not a 500
     "django.middleware.common.CommonMiddleware",

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import Comment, CommentStateChange, ResponseTopic
+from consultations.models import Comment, CommentStateChange, ReflectionStatus, ResponseTopic
 from consultations.services import change_state
 from tests.periods import publish_results
 
@@ -171,7 +171,7 @@ def test_results_page_counts_match_the_comments(client, consultation, comments, 
         title="マイナンバーカードの活用",
         summary="マイナンバーカードで手続できるようにしてほしい。",
         response="重点手続からデジタル化を進めます。",
-        reflection="included",
+        reflection=ReflectionStatus.objects.get(label="既に盛り込み済み"),
     )
     Comment.objects.filter(pk__in=[c.pk for c in comments[:2]]).update(topic=topic)
     publish_results(consultation)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from consultations import results
-from consultations.models import Comment, ConsultationPage, ResponseTopic
+from consultations.models import Comment, ConsultationPage, ReflectionStatus, ResponseTopic
 from consultations.services import PURGE_LOG_ACTION, change_state, client_key
 from mieplan_site.celery import app as celery_app
 from tests import periods
@@ -33,7 +33,7 @@ def comments(consultation, card, moderator) -> list[Comment]:
         title="マイナンバーカードの活用",
         summary="マイナンバーカードで手続できるようにしてほしい。",
         response="重点手続からデジタル化を進めます。",
-        reflection="included",
+        reflection=ReflectionStatus.objects.get(label="既に盛り込み済み"),
     )
     made = [
         Comment.objects.create(

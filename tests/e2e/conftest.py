@@ -53,6 +53,15 @@ def site_env(tmp_path_factory, full_plan, django_db_blocker) -> dict:
     return env
 
 
+def log_in_as_admin(page, live_site: str) -> None:
+    """Sign the demo administrator in (Wagtail's Japanese admin translation is partial: fields found by id)."""
+    page.goto(live_site + "/admin/login/")
+    page.locator("#id_username").fill("admin")
+    page.locator("#id_password").fill("e2e-admin-password")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+
 @pytest.fixture(scope="session")
 def live_site(site_env) -> Iterator[str]:
     port = free_port()

@@ -3,6 +3,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import log_in_as_admin
+
 pytestmark = pytest.mark.e2e
 
 COMMENT = "デジタル化した手続の割合を、毎年度公表してください。"
@@ -27,12 +29,7 @@ def test_resident_comments_on_a_kpi_row_and_it_appears_after_moderation(live_sit
     assert len(receipt_number) == 9
 
     moderator = desktop_page
-    moderator.goto(live_site + "/admin/login/")
-    # Wagtail's own Japanese admin translation is partial, so the login form is found by its field ids.
-    moderator.locator("#id_username").fill("admin")
-    moderator.locator("#id_password").fill("e2e-admin-password")
-    moderator.locator("form button[type=submit]").click()
-    moderator.wait_for_url("**/admin/")
+    log_in_as_admin(moderator, live_site)
     moderator.goto(live_site + "/admin/snippets/consultations/comment/")
     row = moderator.locator("tr", has_text=receipt_number)
     row.locator("input[type=checkbox]").check()

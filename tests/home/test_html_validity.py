@@ -110,6 +110,10 @@ def every_page_type(consultation, comment_data) -> list[Checked]:
         for name, url in urls.items():
             pages.append(Checked(f"{code} {name} {url}", get(client, url)))
         pages.append(Checked(f"{code} 404", get(client, f"/{code}/no-such-page/", status=404)))
+        if code == "ja":  # ふりがな: the same pages with <ruby> on their kanji
+            for name in ("home", "card", "consultation", "results", "search"):
+                url = urls[name] + ("&" if "?" in urls[name] else "?") + "ruby=1"
+                pages.append(Checked(f"ja {name} with furigana {url}", get(client, url)))
     return pages
 
 
@@ -123,7 +127,7 @@ def test_every_page_type_in_every_locale_has_a_meta_description(every_page_type)
             continue
         match = DESCRIPTION.search(checked.html)
         assert match and match.group(1).strip(), checked.name
-        assert len(html.unescape(match.group(1))) <= 120, checked.name
+        assert len(html.unescape(match.group(1))) <= 160, checked.name  # what search engines show
 
 
 def test_every_asset_a_page_links_is_served(every_page_type):

@@ -1,0 +1,129 @@
+"""The comment analysis in `make bench`: agreement with the labelled sets, and a run over many stored comments.
+
+`python bench/run.py analysis` runs only this part and replaces its section of docs/PERFORMANCE.md.
+"""
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCALE = 10_000
+SECTION = "## Comment analysis"
+
+FILL_SNIPPET = """
+import sys
+sys.path.insert(0, '.')
+from bench.analysis_corpus import corpus
+from consultations.models import Comment, ConsultationPage
+from consultations.models.comments import fingerprint
+from plan.models import InitiativePage
+consultation = ConsultationPage.objects.get(locale__language_code='ja')
+wanted = {count}
+have = Comment.objects.filter(consultation=consultation).count()
+if have != wanted:
+    Comment.objects.filter(consultation=consultation).delete()
+    cards = {{c.number: c for c in InitiativePage.objects.filter(locale__language_code='ja')}}
+    rows = corpus(wanted)
+    Comment.objects.bulk_create(
+        [Comment(consultation=consultation, body=row['text'], target_page=cards.get(row['card']),
+                 target_part=row['part'] if row['card'] else 'whole', publication='anonymous',
+                 client_key=f'bench-{{i}}', fingerprint=fingerprint(row['text']))
+         for i, row in enumerate(rows)],
+        batch_size=1000,
+    )
+print(consultation.slug)
+"""
+
+
+def labelled_rows() -> list[str]:
+    from consultations.analysis.pipeline import analyse
+    from tests.consultations.labelled_set import LABELLED_SETS, card_texts, load, scores
+
+    rows = []
+    for name in LABELLED_SETS:
+        labelled = load(name)
+        measured = scores(labelled, analyse(labelled.inputs, card_texts()))
+        rows.append(
+            f"| `{name}` | {len(labelled.inputs)} | {len(set(labelled.topic.values()) - {'other', 'foreign'})} "
+            f"| {measured['topics']} | {measured['ari']:.2f} | {measured['nmi']:.2f} "
+            f"| {measured['campaign_precision']:.2f} / {measured['campaign_recall']:.2f} "
+            f"| {measured['language_accuracy']:.2f} |"
+        )
+    return rows
+
+
+MEASURE = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def scale_row(env: dict, manage) -> str:
+    slug = manage(env, "shell", "-c", FILL_SNIPPET.format(count=SCALE)).split()[-1]
+    digests = []
+    for run in (1, 2):
+        out = ROOT / "var" / f"bench-analysis-{run}.json"
+        started = time.monotonic()
+        command = [sys.executable, "manage.py", "analyse_comments", slug, "--json", str(out)]
+        result = subprocess.run(
+            [sys.executable, "-c", MEASURE, *command], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
+        wall = time.monotonic() - started
+        peak_mib = int(result.stdout.split()[-1]) / 1024
+        digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    import json
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    campaigns = len({c["campaign"] for c in data["comments"] if c["campaign"]})
+    identical = "yes" if digests[0] == digests[1] else "NO"
+    return f"| {SCALE:,} | {wall:.1f} | {peak_mib:,.0f} | {len(data['topics'])} | {campaigns} | {identical} |"
+
+
+def section(labelled: list[str], scale: str) -> list[str]:
+    return [
+        SECTION,
+        "",
+        "Agreement with the hand-labelled sets (`tests/consultations/data/`): adjusted Rand index and NMI of the "
+        "topics against the labels on Japanese on-topic comments (every campaign letter counted), pair "
+        "precision/recall of the campaigns, languages detected. Number of topics chosen automatically.",
+        "",
+        "| set | comments | labelled topics | topics found | ARI | NMI | campaigns P / R | languages |",
+        "|---|---|---|---|---|---|---|---|",
+        *labelled,
+        "",
+        "`manage.py analyse_comments` over stored comments (SQLite, its own process: Django start-up, masking, "
+        "analysis, storing the proposal, writing the JSON), run twice to check the output is byte-identical. The "
+        "comments are `bench/analysis_corpus.py`'s, grown from the labelled sets. Target: ≤ 60 s, ≤ 1.5 GiB.",
+        "",
+        "| comments | wall (s) | peak RSS (MiB) | topics | campaigns | byte-identical |",
+        "|---|---|---|---|---|---|",
+        scale,
+        "",
+    ]
+
+
+def bench(env: dict, manage) -> list[str]:
+    labelled = labelled_rows()
+    print(*labelled, sep="\n", flush=True)
+    scale = scale_row(env, manage)
+    print(scale, flush=True)
+    return section(labelled, scale)
+
+
+def splice(report: Path, lines: list[str], kept_marker: str) -> None:
+    """Replace the analysis section of an existing report, or put it before what the bench keeps as it is."""
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    section = "\n".join(lines)
+    if SECTION in text:
+        head, _found, rest = text.partition(SECTION)
+        ends = [i for i in (rest.find("\n## "), rest.find(kept_marker)) if i >= 0]
+        tail = rest[min(ends) :].lstrip("\n") if ends else ""
+    else:
+        head, marker, rest = text.partition(kept_marker)
+        tail = marker + rest
+    report.write_text(head.rstrip("\n") + "\n\n" + section + ("\n" + tail if tail else "\n"), encoding="utf-8")
