@@ -165,7 +165,7 @@ if REDIS_URL:
         },
         # Rate-limit counters (comments, status look-ups): shared by every app server.
         "limits": {
-            "BACKEND": "home.cache.FailSoftRedisCache",
+            "BACKEND": "mieplan_site.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mieplan",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
