@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
@@ -32,7 +33,12 @@ SKIPPED = {"head", "script", "style", "code", "pre", "textarea", "option", "ruby
 
 
 def wants_ruby(request: HttpRequest) -> bool:
-    return request.GET.get(PARAMETER) == "1" and get_language() == "ja"
+    if f"{PARAMETER}=1" not in request.META.get("QUERY_STRING", "") or get_language() != "ja":
+        return False
+    try:
+        return request.GET.get(PARAMETER) == "1"
+    except SuspiciousOperation:  # a query string Django refuses (too many fields): the 400 page stays as it is
+        return False
 
 
 def hiragana(katakana: str) -> str:
@@ -146,8 +152,8 @@ class FuriganaMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            wants_ruby(request)
-            and response.status_code == 200
+            response.status_code == 200
+            and wants_ruby(request)
             and not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(("/admin/", "/django-admin/"))

@@ -36,10 +36,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A database test that builds nothing itself gets the whole plan; those run after the factory tests."""
     for item in items:
         names = getattr(item, "fixturenames", None)
-        if names is not None and "site_env" in names and item.get_closest_marker("django_db") is None:
-            # The browser tests' server is made from the test database: pytest-django sets databases up only
-            # for the tests marked as using one, so a browser-only run (make test-e2e) must say so.
-            item.add_marker(pytest.mark.django_db)
         if names is not None and uses_database(item) and not FACTORY_FIXTURES & set(names) and "full_plan" not in names:
             names.insert(0, "full_plan")  # session-scoped: set up before the test's transaction begins
     items.sort(key=lambda item: bool({"full_plan", "site_env"} & set(getattr(item, "fixturenames", ()))))

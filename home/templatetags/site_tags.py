@@ -2,6 +2,7 @@ import html
 from collections.abc import Callable
 
 from django import template
+from django.core.exceptions import SuspiciousOperation
 from django.utils.html import escape
 from django.utils.translation import get_language
 from wagtail import hooks
@@ -78,7 +79,11 @@ def furigana_toggle(context) -> dict:
     if request is None or get_language() != "ja" or request.method != "GET":
         return {}
     on = furigana.wants_ruby(request)
-    return {"url": furigana.with_ruby(request.get_full_path(), on=not on), "on": on, "toggle": furigana.TOGGLE}
+    try:
+        here = request.path + ("?" + request.GET.urlencode() if request.GET else "")
+    except SuspiciousOperation:  # too many fields: this is an error page, offer the plain page
+        here = request.path
+    return {"url": furigana.with_ruby(here, on=not on), "on": on, "toggle": furigana.TOGGLE}
 
 
 @register.filter

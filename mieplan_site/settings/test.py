@@ -5,11 +5,13 @@ import re
 
 # Parallel test workers (pytest-xdist) each get the Redis database after the one before: each test empties its
 # worker's cache, which must not wipe another worker's rate-limit counters. Read before base.py builds CACHES.
+# Processes a test starts inherit the shifted URL and the marker, so they share their worker's database.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if os.environ.get("REDIS_URL") and _worker.startswith("gw"):
+if os.environ.get("REDIS_URL") and _worker.startswith("gw") and not os.environ.get("MIEPLAN_REDIS_SHIFTED"):
     os.environ["REDIS_URL"] = re.sub(
         r"/(\d+)$", lambda match: f"/{int(match.group(1)) + int(_worker[2:])}", os.environ["REDIS_URL"]
     )
+    os.environ["MIEPLAN_REDIS_SHIFTED"] = "1"
 
 from .base import *  # noqa: E402, F403
 
