@@ -29,3 +29,8 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collect
 WHITENOISE_USE_FINDERS = True
 # Tests roll back Site edits without signals: a process-wide Site cache would outlive them (tests/home turn it on).
 SITE_CACHE_SECONDS = 0
+
+# Without Redis the rate-limit counters are files (mieplan_site/limits.py): one folder per xdist worker, so one
+# worker's tests emptying their counters never wipe the other's mid-count (processes a test starts inherit it).
+if CACHES["limits"]["BACKEND"] == "mieplan_site.limits.LockedFileCache":  # noqa: F405
+    CACHES["limits"]["LOCATION"] = BASE_DIR / "var" / f"limits-{_worker or 'main'}"  # noqa: F405
