@@ -22,14 +22,22 @@ from search.japanese import words
 
 PARAMETER = "ruby"
 KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]")
+LANG = re.compile(r'\slang="([^"]*)"')
 TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 ENTITY = re.compile(r"(&#?\w+;)")
 LINK = re.compile(r"<a\b[^>]*>", re.I)
 HREF = re.compile(r'(\shref=")(/ja/[^"]*)(")')
 TOGGLE = "data-furigana-toggle"
 GET_FORM = re.compile(r'<form\b(?=[^>]*\bmethod="get")[^>]*>', re.I)
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Elements whose text is not prose to read, or cannot hold markup.
 SKIPPED = {"head", "script", "style", "code", "pre", "textarea", "option", "ruby", "rt", "rp", "title", "svg"}
+
+
+def other_language(tag: str) -> bool:
+    """An element in another language (the language switcher's 简体中文): its kanji are not Japanese words."""
+    found = LANG.search(tag)
+    return bool(found) and not found.group(1).lower().startswith("ja")
 
 
 def wants_ruby(request: HttpRequest) -> bool:
@@ -93,7 +101,7 @@ def annotate_html(document: str, glossary: dict[str, str]) -> str:
             tag = name.group(1).lower() if name else ""
             if tag == "body":
                 in_body = not piece.startswith("</")
-            elif tag in SKIPPED and not piece.endswith("/>"):
+            elif tag not in VOID and (tag in SKIPPED or other_language(piece) or (skipping and skipping[-1] == tag)):
                 if piece.startswith("</"):
                     if skipping and skipping[-1] == tag:
                         skipping.pop()

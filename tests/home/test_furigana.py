@@ -118,3 +118,10 @@ def test_the_furigana_variant_is_cached_apart_and_purged_with_the_page_and_the_g
 def test_a_reading_must_be_hiragana():
     with pytest.raises(ValidationError):
         ReadingGlossaryEntry(term="津市", reading="ツシ").clean()
+
+
+def test_text_in_another_language_gets_no_japanese_readings():
+    document = '<body><a href="/zh-hans/" lang="zh-hans">简体中文<span>中文</span></a><p lang="ja">計画</p></body>'
+    annotated = annotate_html(document, {})
+    assert "简体中文<span>中文</span></a>" in annotated
+    assert readings(annotated) == {"計画": "けいかく"}
