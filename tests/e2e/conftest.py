@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+def manage(env: dict, *args: str) -> str:
+    """Run a management command in the server's environment; its standard output."""
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    return done.stdout.decode()
 
 
-@pytest.fixture(scope="session")
-def site_env(tmp_path_factory, full_plan, django_db_blocker) -> dict:
-    folder = tmp_path_factory.mktemp("e2e-site")
+def copy_site_env(folder: Path, full_plan, django_db_blocker) -> dict:
+    """The environment of a server process of its own on a copy of the whole-plan database in `folder`."""
     with django_db_blocker.unblock():
         database_url = full_plan.full_copy_for_server(folder)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -53,6 +55,11 @@ def site_env(tmp_path_factory, full_plan, django_db_blocker) -> dict:
     return env
 
 
+@pytest.fixture(scope="session")
+def site_env(tmp_path_factory, full_plan, django_db_blocker) -> dict:
+    return copy_site_env(tmp_path_factory.mktemp("e2e-site"), full_plan, django_db_blocker)
+
+
 def log_in_as_admin(page, live_site: str) -> None:
     """Sign the demo administrator in (Wagtail's Japanese admin translation is partial: fields found by id)."""
     page.goto(live_site + "/admin/login/")
@@ -62,13 +69,14 @@ def log_in_as_admin(page, live_site: str) -> None:
     page.wait_for_url("**/admin/")
 
 
-@pytest.fixture(scope="session")
-def live_site(site_env) -> Iterator[str]:
+@contextmanager
+def serving(env: dict) -> Iterator[str]:
+    """`manage.py runserver` on a free port with `env`, until the block ends; yields its base URL."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
         cwd=ROOT,
-        env=site_env,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -83,9 +91,17 @@ def live_site(site_env) -> Iterator[str]:
                 server.kill()
                 raise RuntimeError("the test server did not start") from None
             time.sleep(0.3)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_site(site_env) -> Iterator[str]:
+    with serving(site_env) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
