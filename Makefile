@@ -42,13 +42,14 @@ var/secret_key:
 # What setup reads: when none of it changed since the last setup (and the embedded database is still there), a
 # second `make run` goes straight to serving. With DATABASE_URL set, setup always runs (each step is idempotent).
 SETUP_INPUTS := $(BIN)/.runtime $(wildcard */migrations/*.py plan/data/*/* locale/*/LC_MESSAGES/django.po) \
-	plan/loader.py plan/translations.py
+	plan/loader.py plan/translations.py plan/data/easy-ja.yaml plan/easy_texts.py
 SETUP_STAMP := var/setup-done
 $(SETUP_STAMP): $(SETUP_INPUTS) $(if $(wildcard db.sqlite3),,FORCE) $(if $(DATABASE_URL),FORCE,)
 	$(MANAGE) compilemessages --ignore=.venv -v0
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_plan
 	$(MANAGE) create_demo_consultation
+	$(MANAGE) load_easy_japanese
 	$(MANAGE) ensure_demo_admin
 	mkdir -p var && touch $@
 

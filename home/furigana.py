@@ -16,6 +16,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from home import easy
 from home.models import FURIGANA, ReadingGlossaryEntry
 from mieplan_site import pagecache
 from search.japanese import words
@@ -41,6 +42,8 @@ def other_language(tag: str) -> bool:
 
 
 def wants_ruby(request: HttpRequest) -> bool:
+    if get_language() == easy.LANGUAGE:  # やさしい日本語 always carries ふりがな
+        return True
     if f"{PARAMETER}=1" not in request.META.get("QUERY_STRING", "") or get_language() != "ja":
         return False
     try:
@@ -145,7 +148,10 @@ def carry_choice(document: str) -> str:
 def annotated_response(response: HttpResponse, glossary: Iterable[tuple[str, str]]) -> HttpResponse:
     charset = response.charset or "utf-8"
     document = response.content.decode(charset)
-    response.content = carry_choice(annotate_html(document, dict(glossary))).encode(charset)
+    document = annotate_html(document, dict(glossary))
+    if not easy.active():  # under /ja-easy/ the prefix itself carries the choice
+        document = carry_choice(document)
+    response.content = document.encode(charset)
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
@@ -160,7 +166,8 @@ class FuriganaMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            response.status_code == 200
+            # やさしい日本語 also annotates its error pages and refused forms (400, 403, 404, 429)
+            (response.status_code == 200 or (easy.active() and 400 <= response.status_code < 500))
             and wants_ruby(request)
             and not response.streaming
             and response.get("Content-Type", "").startswith("text/html")

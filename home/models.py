@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from home import easy
 from home.hooks import HOME_PAGE_CONTEXT
 from home.languages import language_version
 from home.origin import public_url
@@ -150,6 +151,7 @@ class HomePage(BasePage):
 
     @classmethod
     def for_language(cls, language_code: str) -> "HomePage | None":
+        language_code = easy.content_language(language_code)  # やさしい日本語 shows the Japanese pages
         return cls.objects.live().filter(locale__language_code=language_code).select_related("locale").first()
 
     @classmethod

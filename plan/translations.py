@@ -71,7 +71,7 @@ def shipped_strings(language_code: str) -> dict[str, str]:
 
 
 def target_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 TRANSLATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]

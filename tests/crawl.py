@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from django.conf import settings
 from django.test import Client
 
+from home import easy
+
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 LOCALE_PREFIX = re.compile(r"^/(" + "|".join(re.escape(code) for code in LANGUAGE_CODES) + r")/")
 LOC = re.compile(r"<(?:loc|xhtml:link[^>]*href=)[>\"]([^<\"]+)")
@@ -79,7 +81,7 @@ def page_problems(url: str, html: str, origin: str, search_path: Callable[[str],
     page = parse(html)
     locale = locale_of(urlsplit(url).path)
     problems = []
-    if locale and page.lang != locale:
+    if locale and page.lang != easy.html_lang(locale):  # やさしい日本語 (/ja-easy/) is lang="ja"
         problems.append(f'<html lang="{page.lang}"> on a page of locale {locale}')
     if locale and not page.has_language_switcher:
         problems.append("no language switcher")

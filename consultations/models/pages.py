@@ -12,10 +12,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
+from wagtail_localize.fields import SynchronizedField
 
 from consultations.cachetags import RESULTS
 from home import ids
 from home.models import BasePage, optional_page_link
+from home.panels import ReadabilityPanel
 from mieplan_site import pagecache
 from search.fields import japanese_page_search_fields
 
@@ -54,6 +56,13 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         help_text=_("郵送・FAX・電子メールでの提出方法。宛先は計画の問い合わせ先から表示されます。"),
     )
     privacy_notice = RichTextField(_("個人情報の取扱い"), features=["bold", "link", "ol", "ul"])
+    easy_summary = models.TextField(
+        _("やさしい日本語のまとめ"),
+        blank=True,
+        help_text=_(
+            "やさしい日本語のページ（/ja-easy/）の最初に、ふりがな付きで表示します。1文は30文字までが目安です。"
+        ),
+    )
     results_published = models.BooleanField(_("結果を公表する"), default=False)
     # When the switch above went on (kept across revisions): the retention period of personal data runs from it.
     results_published_at = models.DateTimeField(_("結果の公表日時"), null=True, blank=True, editable=False)
@@ -63,12 +72,20 @@ class ConsultationPage(RoutablePageMixin, BasePage):
 
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
+    # The easy summary is Japanese for readers of Japanese: translators never get it.
+    override_translatable_fields = [SynchronizedField("easy_summary", overridable=False)]
 
     content_panels = [
         *Page.content_panels,
         PageChooserPanel("document", ["plan.PlanPage"]),
         MultiFieldPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("募集期間")),
         FieldPanel("summary"),
+        FieldPanel("easy_summary"),
+        ReadabilityPanel(
+            text_fields=("title", "summary", "other_channels"),
+            easy_fields=("easy_summary",),
+            heading=_("読みやすさの確認"),
+        ),
         FieldPanel("other_channels"),
         FieldPanel("privacy_notice"),
         FieldPanel("results_published"),

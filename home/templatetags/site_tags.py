@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from wagtail import hooks
 
-from home import furigana
+from home import easy, furigana, languages
 from home.hooks import SITE_CONTACT
 from home.models import HomePage
 from home.summaries import shorten_at_sentence
@@ -31,7 +31,7 @@ def contact_block(context) -> dict:
 
 
 # Punctuation that differs between Japanese/Chinese (full width) and the other languages.
-FULL_WIDTH_LANGUAGES = {"ja", "zh-hans"}
+FULL_WIDTH_LANGUAGES = {"ja", "ja-easy", "zh-hans"}
 
 
 def full_width() -> bool:
@@ -63,7 +63,7 @@ def bracketed(value) -> str:
 @register.filter
 def subtitle(value) -> str:
     """A card's subtitle: ～授業の改善～ in Japanese, "– Improving lessons" elsewhere."""
-    return f"～{value}～" if get_language() == "ja" else f"– {value}"
+    return f"～{value}～" if easy.content_language(get_language()) == "ja" else f"– {value}"
 
 
 @register.filter
@@ -91,3 +91,19 @@ def meta_description(value) -> str:
     """At most what search engines show: 120 characters of Japanese or Chinese, 160 of other languages."""
     text = html.unescape(str(value))  # the block arrives escaped: count (and cut) characters, not entities
     return escape(shorten_at_sentence(text, 120 if full_width() else 160))
+
+
+@register.simple_tag
+def switcher_versions(versions: list[dict]) -> list[dict]:
+    return languages.switcher_versions(versions)
+
+
+@register.filter
+def html_lang(code: str) -> str:
+    return easy.html_lang(code)
+
+
+@register.simple_tag
+def easy_japanese() -> bool:
+    """Whether the page is served in やさしい日本語 (/ja-easy/)."""
+    return easy.active()

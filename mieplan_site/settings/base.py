@@ -112,6 +112,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ja"
 LANGUAGES = [
     ("ja", "日本語"),
+    # やさしい日本語 (easy Japanese): an interface language only, served under /ja-easy/ from the Japanese pages
+    # (home/easy.py). It has its own catalogue (locale/ja_Easy) but no Wagtail locale: see CONTENT_LANGUAGES.
+    ("ja-easy", "やさしい日本語"),
     ("en", "English"),
     ("pt-br", "Português (Brasil)"),
     ("vi", "Tiếng Việt"),
@@ -120,11 +123,16 @@ LANGUAGES = [
     ("es", "Español"),
     ("ko", "한국어"),
 ]
-# Django ships no language info for Filipino; Wagtail and {% get_language_info %} need it.
-EXTRA_LANG_INFO = {"fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}}
+# Django ships no language info for Filipino (nor for やさしい日本語); Wagtail and {% get_language_info %} need it.
+EXTRA_LANG_INFO = {
+    "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
+    "ja-easy": {"bidi": False, "code": "ja-easy", "name": "Easy Japanese", "name_local": "やさしい日本語"},
+}
 register_extra_languages(EXTRA_LANG_INFO)
 WAGTAIL_I18N_ENABLED = True
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The languages pages are written in (one Wagtail locale each). Wagtail maps the interface language ja-easy to
+# the ja pages (Locale.get_active) and builds their URLs under /ja-easy/ while it is active.
+WAGTAIL_CONTENT_LANGUAGES = [(code, name) for code, name in LANGUAGES if code != "ja-easy"]
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"

@@ -10,6 +10,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.models import BasePage, page_tags
+from home.panels import ReadabilityPanel
 from home.summaries import stream_text
 from mieplan_site import pagecache
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
@@ -214,10 +215,18 @@ class InitiativePage(NumberedPage, BasePage):
     overview = StreamField(item_stream_blocks(), blank=True, verbose_name=_("取組概要"))
     measures = StreamField(item_stream_blocks(), blank=True, verbose_name=_("具体的な取組"))
     figures = StreamField([("figure", FigureBlock())], blank=True, verbose_name=_("図"))
+    easy_summary = models.TextField(
+        _("やさしい日本語のまとめ"),
+        blank=True,
+        help_text=_(
+            "やさしい日本語のページ（/ja-easy/）の最初に、ふりがな付きで表示します。1文は30文字までが目安です。"
+        ),
+    )
 
     parent_page_types = ["plan.DirectionPage"]
     subpage_types: list[str] = []
-    override_translatable_fields = [SynchronizedField("number")]
+    # The easy summary is Japanese for readers of Japanese: translators never get it.
+    override_translatable_fields = [SynchronizedField("number"), SynchronizedField("easy_summary", overridable=False)]
 
     content_panels = [
         *Page.content_panels,
@@ -230,6 +239,12 @@ class InitiativePage(NumberedPage, BasePage):
         FieldPanel("measures"),
         FieldPanel("figures"),
         InlinePanel("kpis", label=_("KPI（取組内容/目標項目）")),
+        FieldPanel("easy_summary"),
+        ReadabilityPanel(
+            text_fields=("title", "subtitle", "goal", "issues", "overview", "measures"),
+            easy_fields=("easy_summary",),
+            heading=_("読みやすさの確認"),
+        ),
     ]
     search_fields = japanese_page_search_fields(
         JapaneseSearchField("number", boost=3),

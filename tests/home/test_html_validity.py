@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 
 from consultations.models import Comment, ConsultationPage
+from home import easy
 from home.models import HomePage
 from plan.models import AreaPage, ChapterPage, DirectionPage, InitiativePage, PlanPage
 from tests.conftest import form_token
@@ -22,7 +23,7 @@ from tests.periods import publish_results
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
 ASSET = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:href|src)="(/(?:static|media|favicon)[^"]*)"')
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)"')
 
@@ -85,6 +86,19 @@ def every_page_type(consultation, comment_data) -> list[Checked]:
         )
         assert posted.status_code == 302, (code, posted.status_code)
         pages.append(Checked(f"{code} receipt", get(client, posted["Location"])))
+        if code == "ja":  # the form, a refused form and the receipt in やさしい日本語
+            easy_base = easy.easy_url(base)
+            pages.append(Checked("ja-easy comment form", get(client, easy_base + f"comment/?page={card.pk}&part=goal")))
+            refused = client.post(easy_base + "comment/", comment_data(body="", consent=None))
+            assert refused.status_code == 400
+            pages.append(Checked("ja-easy refused comment form", refused.content.decode()))
+            posted = client.post(
+                easy_base + "comment/",
+                comment_data(page=str(card.pk), part="overview", item="", form_token=form_token()),
+                REMOTE_ADDR="192.0.2.99",
+            )
+            assert posted.status_code == 302, posted.status_code
+            pages.append(Checked("ja-easy receipt", get(client, posted["Location"])))
 
     Comment.objects.update(state="published")
     for page in ConsultationPage.objects.filter(alias_of__isnull=True):
@@ -114,6 +128,11 @@ def every_page_type(consultation, comment_data) -> list[Checked]:
             for name in ("home", "card", "consultation", "results", "search"):
                 url = urls[name] + ("&" if "?" in urls[name] else "?") + "ruby=1"
                 pages.append(Checked(f"ja {name} with furigana {url}", get(client, url)))
+            # やさしい日本語: the same pages under /ja-easy/, with ruby and the easy summary
+            for name in ("home", "card", "consultation", "status", "results", "search"):
+                url = easy.easy_url(urls[name])
+                pages.append(Checked(f"ja-easy {name} {url}", get(client, url)))
+            pages.append(Checked("ja-easy 404", get(client, "/ja-easy/no-such-page/", status=404)))
     return pages
 
 
@@ -123,7 +142,7 @@ def test_every_page_type_in_every_locale_is_valid_html(every_page_type, tmp_path
 
 def test_every_page_type_in_every_locale_has_a_meta_description(every_page_type):
     for checked in every_page_type:
-        if checked.name.endswith("404"):
+        if checked.name.endswith("404") or "refused" in checked.name:
             continue
         match = DESCRIPTION.search(checked.html)
         assert match and match.group(1).strip(), checked.name

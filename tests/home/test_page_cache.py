@@ -341,6 +341,7 @@ def test_cdn_in_front_is_purged_by_url_and_may_keep_pages_briefly(fetch, card, c
         target.save_revision().publish()
     area = target.get_parent().get_parent()
     assert CARD_PATH in received
+    assert CARD_PATH.replace("/ja/", "/ja-easy/", 1) in received, "やさしい日本語 is the same page under its own URL"
     assert area.url in received, "the area page lists the card"
     assert "/opendata/kpis.json" in received
     assert card(OTHER_AREA_CARD).url not in received

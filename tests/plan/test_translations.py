@@ -19,7 +19,7 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LANGUAGES = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -160,9 +160,10 @@ def test_no_interface_string_is_left_untranslated(folder):
     catalogue = polib.pofile(str(folder / "LC_MESSAGES" / "django.po"))
     untranslated = [entry.msgid for entry in catalogue if not entry.translated() or "fuzzy" in entry.flags]
     assert untranslated == [], folder.name
-    assert len(catalogue) > 300
+    # やさしい日本語 rewrites only what residents meet when they comment; the rest falls back to Japanese.
+    assert len(catalogue) > (60 if folder.name == "ja_Easy" else 300)
 
 
 def test_every_configured_language_has_a_catalogue():
     folders = {p.name for p in (Path(settings.BASE_DIR) / "locale").iterdir() if p.is_dir()}
-    assert folders == {"en", "pt_BR", "vi", "zh_Hans", "fil", "es", "ko"}
+    assert folders == {"en", "pt_BR", "vi", "zh_Hans", "fil", "es", "ko", "ja_Easy"}
