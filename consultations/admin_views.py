@@ -1,5 +1,7 @@
 """Admin additions for moderators: comment filters, the state-change history panel, bulk actions, exports."""
 
+from urllib.parse import urlencode
+
 import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,11 +13,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.admin.ui.tables import Column
-from urllib.parse import urlencode
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView
