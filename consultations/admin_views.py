@@ -175,6 +175,11 @@ class CommentAdminForm(WagtailAdminModelForm):
 
 class CommentIndexView(IndexView):
     @cached_property
+    def add_url(self):
+        # 意見を追加 opens the intake form for typed-up comments (admin_intake), not the generic edit form.
+        return reverse("consultations_comment_intake") if self.user_has_permission("add") else None
+
+    @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
         for fmt, label in (("csv", _("CSVで書き出す")), ("xlsx", _("Excelで書き出す"))):

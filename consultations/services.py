@@ -134,6 +134,36 @@ def submit_comment(
     return Submission(comment=comment, secret=secret)
 
 
+def take_typed_up_comment(
+    consultation: ConsultationPage, target: Target, data: dict, received_at: datetime, user
+) -> Comment:
+    """Store a comment staff typed up from paper, fax, e-mail or the counter (意見を追加).
+
+    Staff know of it, so no moderator mail goes out; a receipt does if the sender gave an e-mail
+    (send_pending_mail). Closing dates do not apply: a letter posted in time may arrive after them.
+    """
+    comment = Comment(
+        consultation=consultation.source_consultation,
+        target_page=target.page,
+        target_part=target.part,
+        target_item=target.item,
+        target_label=target.label[:500],
+        body=data["body"],
+        name=data.get("name", ""),
+        age_group=data.get("age_group", ""),
+        residence=data.get("residence", ""),
+        email=data.get("email", ""),
+        publication=data["publication"],
+        language=settings.LANGUAGE_CODE,
+        channel=data["channel"],
+        submitted_at=received_at,
+        moderator_note=data.get("moderator_note", ""),
+        moderators_notified_at=timezone.now(),
+    )
+    comment.change_state(CommentState.RECEIVED, by=user, note=data["channel"])
+    return comment
+
+
 def send_receipt(comment: Comment, again: bool = False) -> bool:
     """Send the receipt to the resident, once (`again`: once more, for a resubmission, at most every
     RECEIPT_RESEND_INTERVAL). Returns whether a mail went out."""

@@ -13,7 +13,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_import, admin_period, admin_queue, admin_views, topic_admin
+from consultations import admin_import, admin_intake, admin_period, admin_queue, admin_views, topic_admin
 from consultations.choices import CommentState
 from consultations.forms import ResponseTopicForm
 from consultations.models import Comment, ConsultationPage, ReflectionStatus, ResponseTopic
@@ -266,6 +266,8 @@ def queue_urls():
     return [
         path("consultations/queue/", admin_queue.queue, name="consultations_comment_queue"),
         path("consultations/comments/bulk/", admin_queue.bulk, name="consultations_comment_bulk"),
+        path("consultations/comments/add/", admin_intake.intake, name="consultations_comment_intake"),
+        path("consultations/targets/<int:page_id>/items.json", admin_intake.items, name="consultations_target_items"),
     ]
 
 
