@@ -78,7 +78,7 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_page"].choices = [("", _("計画全体"))] + intake_pages()
+        self.fields["target_page"].choices = [("", _("計画全体")), *intake_pages()]
         page = self._chosen_page()
         if page is not None:
             items = target_items(page)
