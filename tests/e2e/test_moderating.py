@@ -134,7 +134,8 @@ def test_staff_type_up_a_letter_on_a_kpi_row_and_add_the_next(live_site, site_en
         assert stored == "kpi fax True"
         label = shell(
             site_env,
-            f"from consultations.models import Comment; print(Comment.objects.get(body__startswith='{text}').target_label)",
+            "from consultations.models import Comment; "
+            f"print(Comment.objects.get(body__startswith='{text}').target_label)",
         )
         assert indicator in label
     finally:
