@@ -1,9 +1,12 @@
 """Admin additions for moderators: comment filters, the state-change history panel, bulk actions, exports."""
 
+from urllib.parse import urlencode
+
 import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +16,7 @@ from django.utils.translation import ngettext
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView
@@ -57,7 +61,15 @@ class CommentFilterSet(WagtailFilterSet):
     language = django_filters.CharFilter(label=_("言語"))
     channel = django_filters.ChoiceFilter(label=_("提出方法"), choices=Channel.choices)
     submitted_at = django_filters.DateFromToRangeFilter(label=_("受付日"), widget=DateRangePickerWidget)
-    fingerprint = django_filters.CharFilter(label=_("同一意見のグループ"))
+    topic = django_filters.ModelChoiceFilter(
+        label=_("論点"),
+        queryset=ResponseTopic.objects.select_related("consultation"),
+        null_label=_("論点なし（未設定）"),
+    )
+    # Reached from a comment's "同一意見" link, which fills it in; staff need not type the group's key.
+    fingerprint = django_filters.CharFilter(
+        label=_("同一意見のグループ（一覧の「同一意見」の件数から開きます）"), max_length=32
+    )
 
     class Meta:
         model = Comment
@@ -65,6 +77,68 @@ class CommentFilterSet(WagtailFilterSet):
 
     def filter_target(self, queryset, name, value):
         return queryset.filter(target_page__translation_key=value)
+
+
+class SameTextColumn(Column):
+    """How many comments of the consultation share this one's text, as a link to that group."""
+
+    cell_template_name = "consultations/admin/same_text_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        query = urlencode({"consultation": instance.consultation_id, "fingerprint": instance.fingerprint})
+        context["group_url"] = reverse("wagtailsnippets_consultations_comment:list") + "?" + query
+        return context
+
+
+class TopicColumn(Column):
+    """The comment's 論点, as a link to the other comments under it."""
+
+    cell_template_name = "consultations/admin/topic_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if instance.topic_id:
+            query = urlencode({"topic": instance.topic_id})
+            context["topic_url"] = reverse("wagtailsnippets_consultations_comment:list") + "?" + query
+        return context
+
+
+class TopicCommentsColumn(Column):
+    """A 論点's number of comments, as a link to them in the comment list (where they can be moved)."""
+
+    cell_template_name = "consultations/admin/topic_comments_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["comments_url"] = topic_comments_url(instance)
+        return context
+
+
+def topic_comments_url(topic: ResponseTopic) -> str:
+    return reverse("wagtailsnippets_consultations_comment:list") + "?" + urlencode({"topic": topic.pk})
+
+
+class TopicCommentsPanel(Panel):
+    """On a 論点's edit form: its comments by state, the first of them, and a link to move them."""
+
+    SHOWN = 20
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "consultations/admin/topic_comments_panel.html"
+
+        def is_shown(self) -> bool:
+            return bool(self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            comments = self.instance.comments.order_by("submitted_at", "pk")
+            counts = dict(comments.order_by().values_list("state").annotate(n=Count("pk")))
+            context["by_state"] = [(label, counts[value]) for value, label in CommentState.choices if value in counts]
+            context["total"] = sum(counts.values())
+            context["comments"] = comments[: TopicCommentsPanel.SHOWN]
+            context["comments_url"] = topic_comments_url(self.instance)
+            return context
 
 
 class ResponseTopicFilterSet(WagtailFilterSet):
@@ -101,11 +175,22 @@ class CommentAdminForm(WagtailAdminModelForm):
 
 class CommentIndexView(IndexView):
     @cached_property
+    def add_url(self):
+        # 意見を追加 opens the intake form for typed-up comments (admin_intake), not the generic edit form.
+        return reverse("consultations_comment_intake") if self.user_has_permission("add") else None
+
+    @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
         for fmt, label in (("csv", _("CSVで書き出す")), ("xlsx", _("Excelで書き出す"))):
             url = reverse("consultations_comment_export", args=[fmt]) + "?" + self.request.GET.urlencode()
             buttons.append(HeaderButton(label, url=url, icon_name="download"))
+        if self.request.user.has_perm("consultations.change_comment"):
+            query = self.request.GET.copy()
+            for name in ("p", "ordering"):
+                query.pop(name, None)
+            url = reverse("consultations_comment_bulk") + ("?" + query.urlencode() if query else "")
+            buttons.append(HeaderButton(_("絞り込んだ意見を一括処理"), url=url, icon_name="tasks"))
         if self.request.user.has_perm("consultations.add_comment"):
             url = reverse("consultations_comment_import")
             buttons.append(HeaderButton(_("ファイルから取り込む"), url=url, icon_name="upload"))

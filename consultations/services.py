@@ -23,7 +23,7 @@ from wagtail_localize.strings import StringValue
 
 from consultations.cachetags import COMMENTS, RESULTS
 from consultations.choices import Channel, CommentState
-from consultations.models import Comment, ConsultationPage
+from consultations.models import Comment, ConsultationPage, ResponseTopic
 from consultations.models.comments import fingerprint
 from consultations.targets import Target
 from mieplan_site import pagecache
@@ -134,6 +134,36 @@ def submit_comment(
     return Submission(comment=comment, secret=secret)
 
 
+def take_typed_up_comment(
+    consultation: ConsultationPage, target: Target, data: dict, received_at: datetime, user
+) -> Comment:
+    """Store a comment staff typed up from paper, fax, e-mail or the counter (意見を追加).
+
+    Staff know of it, so no moderator mail goes out; a receipt does if the sender gave an e-mail
+    (send_pending_mail). Closing dates do not apply: a letter posted in time may arrive after them.
+    """
+    comment = Comment(
+        consultation=consultation.source_consultation,
+        target_page=target.page,
+        target_part=target.part,
+        target_item=target.item,
+        target_label=target.label[:500],
+        body=data["body"],
+        name=data.get("name", ""),
+        age_group=data.get("age_group", ""),
+        residence=data.get("residence", ""),
+        email=data.get("email", ""),
+        publication=data["publication"],
+        language=settings.LANGUAGE_CODE,
+        channel=data["channel"],
+        submitted_at=received_at,
+        moderator_note=data.get("moderator_note", ""),
+        moderators_notified_at=timezone.now(),
+    )
+    comment.change_state(CommentState.RECEIVED, by=user, note=data["channel"])
+    return comment
+
+
 def send_receipt(comment: Comment, again: bool = False) -> bool:
     """Send the receipt to the resident, once (`again`: once more, for a resubmission, at most every
     RECEIPT_RESEND_INTERVAL). Returns whether a mail went out."""
@@ -188,6 +218,33 @@ def change_state(comments, new_state: str, user, note: str = "") -> int:
             comment.change_state(new_state, by=user, note=note)
             changed += 1
     return changed
+
+
+class WrongConsultation(ValueError):
+    pass
+
+
+def assign_topic(comments, topic: ResponseTopic | None) -> int:
+    """Put every comment of `comments` under `topic` (None: no topic), whichever page of a listing they are on.
+
+    A topic belongs to one consultation: comments of another are refused, all or none. Returns how many moved.
+    """
+    with transaction.atomic():
+        chosen = comments.select_for_update().order_by()
+        if topic is not None:
+            chosen = chosen.exclude(topic=topic)
+            if chosen.exclude(consultation_id=topic.consultation_id).exists():
+                raise WrongConsultation(_("選んだ意見に、この論点とは別の意見募集の意見が含まれています。"))
+        else:
+            chosen = chosen.exclude(topic=None)
+        ids = list(chosen.values_list("pk", flat=True))
+        moved = Comment.objects.filter(pk__in=ids).update(topic=topic)
+        # update() sends no save signals: purge the results pages that list public comments under topics.
+        shown = Comment.objects.filter(pk__in=ids, state=CommentState.PUBLISHED).values_list("consultation_id")
+        consultation_ids = {pk for (pk,) in shown.distinct()}
+        if consultation_ids:
+            pagecache.purge({RESULTS(pk) for pk in consultation_ids})
+    return moved
 
 
 def find_comment(receipt_number: str, email_or_secret: str) -> Comment | None:

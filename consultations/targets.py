@@ -102,3 +102,24 @@ def resolve_target(page_id: str, part: str, item: str) -> Target:
     if part == TargetPart.WHOLE:
         return Target(page, part, "", base)
     return Target(page, part, "", f"{base} {part_label}")
+
+
+def intake_pages() -> list[tuple[int, str]]:
+    """The Japanese plan pages a typed-up comment can be about, in the plan's order, with card numbers."""
+    pages = Page.objects.live().filter(locale__language_code="ja").type(*COMMENTABLE_TYPES).specific().order_by("path")
+    return [(page.pk, page_label(page)) for page in pages]
+
+
+def target_items(page: Page) -> dict[str, list[tuple[str, str]]]:
+    """The parts of `page` a comment may name, and for a card its KPI rows and measure items (id, text)."""
+    if isinstance(page, InitiativePage):
+        parts = CARD_PARTS
+        items = {
+            TargetPart.KPI: [(str(row.translation_key), row.shown.indicator) for row in page.kpi_rows()],
+            TargetPart.MEASURE: [(block.id, str(block.value)) for block in page.measures],
+        }
+    else:
+        parts = AREA_PARTS if isinstance(page, AreaPage) else {TargetPart.WHOLE}
+        items = {}
+    ordered = [(value, str(label)) for value, label in TargetPart.choices if value in parts]
+    return {"parts": ordered, **{str(part): rows for part, rows in items.items()}}

@@ -1,8 +1,10 @@
 from django.contrib import messages
+from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -11,7 +13,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consultations import admin_import, admin_period, admin_views, topic_admin
+from consultations import admin_import, admin_intake, admin_period, admin_queue, admin_views, topic_admin
 from consultations.choices import CommentState
 from consultations.forms import ResponseTopicForm
 from consultations.models import Comment, ConsultationPage, ReflectionStatus, ResponseTopic
@@ -33,7 +35,8 @@ class CommentViewSet(SnippetViewSet):
         "receipt_number",
         Column("short_body", label=gettext_lazy("ご意見（冒頭）")),
         "target_label",
-        Column("group_size", label=gettext_lazy("同一意見数")),
+        admin_views.TopicColumn("topic", label=gettext_lazy("論点"), sort_key="topic__title"),
+        admin_views.SameTextColumn("group_size", label=gettext_lazy("同一意見数"), sort_key="group_size"),
         "state",
         "language",
         DateColumn("submitted_at", label=gettext_lazy("受付日時")),
@@ -79,7 +82,7 @@ class CommentViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return Comment.objects.with_group_size().select_related("consultation")
+        return Comment.objects.with_group_size().select_related("consultation", "topic")
 
 
 class ResponseTopicViewSet(SnippetViewSet):
@@ -87,10 +90,26 @@ class ResponseTopicViewSet(SnippetViewSet):
     icon = "doc-full"
     menu_label = gettext_lazy("論点と県の考え方")
     index_view_class = admin_views.ResponseTopicIndexView
-    list_display = ["title", "reflection", "consultation", "target_page"]
+    list_display = [
+        "title",
+        admin_views.TopicCommentsColumn("comment_count", label=gettext_lazy("意見数"), sort_key="comment_count"),
+        "reflection",
+        "consultation",
+        "target_page",
+    ]
     filterset_class = admin_views.ResponseTopicFilterSet
+    search_fields = ["title", "summary"]
+    search_backend_name = None  # SQL substring search, as for comments: 防災 finds 防災対策
     # The summary is checked by the citation rule (a form error when a sentence does not stand on its comments).
-    edit_handler = ObjectList(ResponseTopic.panels, base_form_class=ResponseTopicForm)
+    edit_handler = ObjectList(
+        [*ResponseTopic.panels, admin_views.TopicCommentsPanel(heading=gettext_lazy("この論点の意見"))],
+        base_form_class=ResponseTopicForm,
+    )
+
+    def get_queryset(self, request):
+        return ResponseTopic.objects.annotate(comment_count=Count("comments")).select_related(
+            "consultation", "reflection", "target_page"
+        )
 
 
 class ReflectionStatusViewSet(SnippetViewSet):
@@ -240,3 +259,31 @@ def register_close_early_log_action(actions) -> None:
 @hooks.register(HOME_PAGE_CONTEXT)
 def open_consultation_on_the_home_page(home, request) -> dict:
     return {"open_consultation": ConsultationPage.open_consultation_under(home)}
+
+
+@hooks.register("register_admin_urls")
+def queue_urls():
+    return [
+        path("consultations/queue/", admin_queue.queue, name="consultations_comment_queue"),
+        path("consultations/comments/bulk/", admin_queue.bulk, name="consultations_comment_bulk"),
+        path("consultations/comments/add/", admin_intake.intake, name="consultations_comment_intake"),
+        path("consultations/targets/<int:page_id>/items.json", admin_intake.items, name="consultations_target_items"),
+    ]
+
+
+@hooks.register("construct_homepage_panels")
+def queue_panel(request, panels) -> None:
+    if request.user.has_perm(admin_queue.PERMISSION):
+        panels.append(admin_queue.QueuePanel())
+
+
+class QueueMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm(admin_queue.PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def queue_menu_item():
+    return QueueMenuItem(
+        gettext_lazy("確認待ちの意見"), reverse("consultations_comment_queue"), icon_name="tasks", order=249
+    )
