@@ -15,15 +15,18 @@ SERVE_ENV := DJANGO_SETTINGS_MODULE=mieplan_site.settings.production \
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve setup test test-unit test-e2e test-tools bench worker lint format messages clean audit \
-	deploy-check faults
+	deploy-check faults first-run
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# uv installs the pinned requirements several times faster than pip; pip does it where uv cannot be had.
+# uv installs the pinned requirements several times faster than pip; pip does it where uv cannot be had. uv tries
+# its download cache alone first: asked to revalidate, the index answers "changed" and uv builds unidic-lite's
+# sdist (250 MB of dictionary) again, 25 s of a first run. With a cold cache the second uv call downloads.
 UV_VERSION := 0.13.8
 INSTALL = { $(BIN)/uv --version >/dev/null 2>&1 || $(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); } \
-	&& $(BIN)/uv pip install --quiet --python $(BIN)/python -r $(1) \
+	&& { $(BIN)/uv pip install --quiet --offline --python $(BIN)/python -r $(1) 2>/dev/null \
+		|| $(BIN)/uv pip install --quiet --python $(BIN)/python -r $(1); } \
 	|| $(BIN)/pip install --quiet --disable-pip-version-check -r $(1)
 
 $(BIN)/.runtime: requirements.txt
@@ -42,15 +45,11 @@ var/secret_key:
 # What setup reads: when none of it changed since the last setup (and the embedded database is still there), a
 # second `make run` goes straight to serving. With DATABASE_URL set, setup always runs (each step is idempotent).
 SETUP_INPUTS := $(BIN)/.runtime $(wildcard */migrations/*.py plan/data/*/* locale/*/LC_MESSAGES/django.po) \
-	plan/loader.py plan/translations.py plan/data/easy-ja.yaml plan/easy_texts.py
+	plan/loader.py plan/translations.py plan/data/easy-ja.yaml plan/easy_texts.py \
+	consultations/management/commands/setup_site.py
 SETUP_STAMP := var/setup-done
 $(SETUP_STAMP): $(SETUP_INPUTS) $(if $(wildcard db.sqlite3),,FORCE) $(if $(DATABASE_URL),FORCE,)
-	$(MANAGE) compilemessages --ignore=.venv -v0
-	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) load_plan
-	$(MANAGE) create_demo_consultation
-	$(MANAGE) load_easy_japanese
-	$(MANAGE) ensure_demo_admin
+	$(MANAGE) setup_site
 	mkdir -p var && touch $@
 
 FORCE:
@@ -107,6 +106,9 @@ bench: $(BIN)/.dev var/secret_key ## Load benchmark on loopback (wrk: make test-
 	$(MAKE) setup
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input -v0
 	$(BIN)/python bench/run.py
+
+first-run: ## Time `make run` in a fresh clone of HEAD (no .venv) to the first page, then a second run
+	python3 bench/first_run.py
 
 audit: $(BIN)/.dev ## Dependency audit (pip-audit over requirements.txt): fails on a known vulnerability
 	$(BIN)/python deploy/audit.py

@@ -28,6 +28,28 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests need the test database (their server copies it), and pytest-django creates it only for a
+    run with at least one database-marked test: `pytest -m e2e` alone has none unless these are marked."""
+    for item in items:
+        if "site_env" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def sync_database_calls_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop on the test thread, so Django takes the test's (empty,
+    rolled-back) transaction for async code and refuses it. Nothing here shares a connection with async code:
+    the browser talks to a server in another process. Allowed for the browser tests only."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -104,7 +126,7 @@ def live_site(site_env) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # its event loop ends with the browser tests
 def browser():
     from playwright.sync_api import sync_playwright
 
