@@ -636,7 +636,7 @@ def write_report(report: Report) -> None:
 
 
 def bench_analysis() -> list[str]:
-    """Issue 12: the labelled sets' scores and a 10,000-comment run, on a SQLite database of its own."""
+    """Issue 12: the labelled sets' scores and 10,000- and 100,000-comment runs, on a SQLite database of its own."""
     env = base_env(f"sqlite:///{ROOT / 'var' / 'bench-analysis.sqlite3'}")
     prepare_database(env, japanese_only=True)
     manage(env, "create_demo_consultation", "-v0")

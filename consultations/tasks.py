@@ -3,9 +3,10 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
-from consultations import services
-from consultations.models import Comment
+from consultations import services, topic_services
+from consultations.models import AnalysisRun, Comment
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +26,49 @@ def send_pending_mail() -> int:
     return services.send_pending_mail()
 
 
+def _run(run_id: int) -> AnalysisRun | None:
+    return AnalysisRun.objects.filter(pk=run_id).select_related("consultation").first()
+
+
 @shared_task
 def analyse_consultation(run_id: int) -> None:
-    """The analysis run the admin's button started; its progress is written to the run as it goes."""
-    from consultations import topic_services
-    from consultations.models.analysis import AnalysisRun
+    """The analysis run the admin's button started: its per-comment steps go out as chunks (to as many workers
+    as there are), the last chunk to finish starts the combining step. Progress is written to the run."""
+    run = _run(run_id)
+    if run is None:
+        return
+    try:
+        chunks = topic_services.plan_chunks(run, settings.ANALYSIS_CHUNK_SIZE)
+    except Exception as error:
+        topic_services.fail_run(run_id, error)
+        raise
+    if not chunks:
+        finish_analysis_run.delay(run_id)
+    for position, ids in enumerate(chunks):
+        prepare_analysis_chunk.delay(run_id, position, ids)
 
-    run = AnalysisRun.objects.filter(pk=run_id).select_related("consultation").first()
-    if run is not None:
-        topic_services.execute_run(run)
+
+@shared_task(acks_late=True)
+def prepare_analysis_chunk(run_id: int, position: int, comment_ids: list[int]) -> None:
+    try:
+        last = topic_services.prepare_chunk(run_id, position, comment_ids)
+    except Exception as error:
+        topic_services.fail_run(run_id, error)
+        raise
+    if last:
+        finish_analysis_run.delay(run_id)
+
+
+@shared_task
+def finish_analysis_run(run_id: int) -> None:
+    run = _run(run_id)
+    if run is None:
+        return
+    try:
+        topic_services.finish_run(run)
+    except Exception as error:
+        topic_services.fail_run(run_id, error)
+        raise
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

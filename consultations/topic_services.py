@@ -6,7 +6,7 @@ consultation's comments (masked) and the plan's card texts, and stores what it p
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import models, transaction
@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.analysis.citations import CommentEvidence, Violation, check_sentence, split_citations
-from consultations.analysis.pipeline import FOREIGN, CommentInput, Result, analyse
+from consultations.analysis.pipeline import FOREIGN, CommentInput, Prepared, Result, analyse, prepare
 from consultations.choices import CommentState, TargetPart
 from consultations.masking import mask_personal_data
 from consultations.models import Comment, ConsultationPage, ResponseTopic
-from consultations.models.analysis import AnalysisRun, ProposedTopic, SummarySentence, TopicPlacement
+from consultations.models.analysis import AnalysisChunk, AnalysisRun, ProposedTopic, SummarySentence, TopicPlacement
 from plan.models import InitiativePage
 
 ANALYSED_STATES = (CommentState.RECEIVED, CommentState.PUBLISHED)
@@ -90,42 +90,99 @@ def japanese_translation(comment: Comment) -> str:
     return mask_personal_data(japanese_rendering(comment))
 
 
-def analysis_inputs(consultation: ConsultationPage) -> tuple[list[CommentInput], dict[str, str]]:
-    """The analysis input for each comment, and the plan's card texts by card number."""
+def prepared_rows(comments: Iterable[Comment]) -> list[dict]:
+    """The per-comment steps of a run (masking, translation, language, words, campaign fingerprint) as JSON-ready
+    rows. A row depends on its comment alone, so however the comments are split into chunks the rows are the
+    same; these are the steps Celery workers run in parallel past one machine."""
+    rows = []
+    for comment in comments:
+        text = mask_personal_data(comment.body)
+        translation = japanese_translation(comment)
+        rows.append(
+            {"id": comment.pk, "text": text, "translation": translation, **prepare(text, translation).as_json()}
+        )
+    return rows
+
+
+def analysis_inputs(
+    consultation: ConsultationPage, rows: dict[int, dict]
+) -> tuple[list[CommentInput], dict[str, Prepared], dict[str, str]]:
+    """The analysis input of each prepared comment still analysed (by comment id in `rows`), what was prepared
+    for it, and the plan's card texts by card number."""
     cards = plan_cards(consultation)
     positions = {pk: item_positions(card) for pk, card in cards.items()}
-    inputs = []
-    for comment in analysed_comments(consultation):
+    inputs, prepared = [], {}
+    for comment in analysed_comments(consultation).defer("body").iterator(chunk_size=2000):
+        row = rows.get(comment.pk)
+        if row is None:  # arrived after the run started: the next run takes it
+            continue
         card = cards.get(comment.target_page_id)
         placement = getattr(comment, "placement", None)
         confirmed = placement.topic.key if placement and placement.confirmed and placement.topic else ""
         inputs.append(
             CommentInput(
                 receipt=comment.receipt_number,
-                text=mask_personal_data(comment.body),
+                text=row["text"],
                 card=card.number if card else "",
                 part=comment.target_part,
                 target=target_label(comment, card, positions.get(comment.target_page_id, {})),
                 sender=comment.client_key or comment.email.casefold(),
                 external_id=comment.external_id,
-                translation=japanese_translation(comment),
+                translation=row["translation"],
                 topic=confirmed,
             )
         )
-    return inputs, {card.number: card_text(card) for card in cards.values()}
+        prepared[comment.receipt_number] = Prepared.from_json(row)
+    return inputs, prepared, {card.number: card_text(card) for card in cards.values()}
+
+
+# Share of the progress bar the per-comment steps take; the combining analysis takes the rest.
+PREPARE_SHARE = 60
+
+
+def comment_chunks(consultation: ConsultationPage, size: int) -> list[list[int]]:
+    """Ids of the comments a run analyses, in receipt order, in chunks of `size`."""
+    ids = list(analysed_comments(consultation).values_list("pk", flat=True))
+    return [ids[start : start + size] for start in range(0, len(ids), max(1, size))]
+
+
+def chunk_rows(ids: list[int]) -> list[dict]:
+    return prepared_rows(Comment.objects.filter(pk__in=ids).order_by("receipt_number"))
+
+
+def finish_analysis(
+    consultation: ConsultationPage,
+    rows: Iterable[dict],
+    topic_count: int | None = None,
+    progress: Callable[[int, str], None] = lambda percent, step: None,
+) -> Result:
+    """Combine the prepared rows (in any order: the analysis takes comments in receipt order), analyse and store."""
+    inputs, prepared, cards = analysis_inputs(consultation, {row["id"]: row for row in rows})
+    result = analyse(inputs, cards, topic_count, progress, prepared)
+    store_result(consultation, result)
+    return result
 
 
 def run_analysis(
     consultation: ConsultationPage,
     topic_count: int | None = None,
     progress: Callable[[int, str], None] = lambda percent, step: None,
+    chunk_size: int | None = None,
 ) -> Result:
-    """Analyse the consultation's comments and store the proposal; what staff confirmed stays where it is."""
+    """Analyse the consultation's comments in this process and store the proposal; what staff confirmed stays
+    where it is. The same steps as a run on Celery workers, so the same output."""
     consultation = consultation.source_consultation
-    inputs, cards = analysis_inputs(consultation)
-    result = analyse(inputs, cards, topic_count, progress)
-    store_result(consultation, result)
-    return result
+    chunks = comment_chunks(consultation, chunk_size or settings.ANALYSIS_CHUNK_SIZE)
+    rows: list[dict] = []
+    for done, ids in enumerate(chunks, start=1):
+        rows += chunk_rows(ids)
+        progress(PREPARE_SHARE * done // len(chunks), "prepare")
+    return finish_analysis(consultation, rows, topic_count, combined_progress(progress))
+
+
+def combined_progress(progress: Callable[[int, str], None]) -> Callable[[int, str], None]:
+    """The analysis's own 0–100 % mapped onto what is left of the bar after the per-comment steps."""
+    return lambda percent, step: progress(PREPARE_SHARE + (100 - PREPARE_SHARE) * percent // 100, step)
 
 
 @transaction.atomic
@@ -332,18 +389,47 @@ def start_run(consultation: ConsultationPage, topic_count: int | None = None) ->
     return run
 
 
-def execute_run(run: AnalysisRun) -> None:
+def _progress_of(run_id: int) -> Callable[[int, str], None]:
     def progress(percent: int, step: str) -> None:
-        AnalysisRun.objects.filter(pk=run.pk).update(progress=percent, step=step)
+        AnalysisRun.objects.filter(pk=run_id).update(progress=percent, step=step)
 
-    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.RUNNING)
-    try:
-        result = run_analysis(run.consultation, run.topic_count, progress)
-    except Exception as error:
-        AnalysisRun.objects.filter(pk=run.pk).update(
-            status=AnalysisRun.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        raise
+    return progress
+
+
+def fail_run(run_id: int, error: Exception) -> None:
+    AnalysisRun.objects.filter(pk=run_id).update(
+        status=AnalysisRun.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+    )
+
+
+def plan_chunks(run: AnalysisRun, size: int) -> list[list[int]]:
+    """Split the run's comments into chunks and record how many there are."""
+    chunks = comment_chunks(run.consultation, size)
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=AnalysisRun.Status.RUNNING, chunks=len(chunks), chunks_done=0, step="prepare"
+    )
+    AnalysisChunk.objects.filter(run=run).delete()
+    return chunks
+
+
+def prepare_chunk(run_id: int, position: int, ids: list[int]) -> bool:
+    """One chunk's per-comment steps, stored for the run; True when it was the run's last chunk to finish."""
+    rows = chunk_rows(ids)
+    with transaction.atomic():
+        run = AnalysisRun.objects.select_for_update().get(pk=run_id)  # one chunk at a time counts itself done
+        AnalysisChunk.objects.update_or_create(run=run, position=position, defaults={"rows": rows})
+        run.chunks_done = AnalysisChunk.objects.filter(run=run).count()
+        run.progress = PREPARE_SHARE * run.chunks_done // max(run.chunks, 1)
+        run.save(update_fields=["chunks_done", "progress"])
+        return run.chunks_done == run.chunks
+
+
+def finish_run(run: AnalysisRun) -> None:
+    """Combine the run's chunks, analyse, store the proposal and the JSON; the chunks are then dropped."""
+    rows = [row for chunk in AnalysisChunk.objects.filter(run=run) for row in chunk.rows]
+    progress = combined_progress(_progress_of(run.pk))
+    result = finish_analysis(run.consultation, rows, run.topic_count, progress)
+    AnalysisChunk.objects.filter(run=run).delete()
     AnalysisRun.objects.filter(pk=run.pk).update(
         status=AnalysisRun.Status.DONE, progress=100, result=result.dumps(), finished_at=timezone.now()
     )

@@ -26,6 +26,9 @@ COEF_B = _rng.integers(0, 1 << 31, size=HASHES, dtype=np.uint64)
 JACCARD = 0.5
 CONTAINMENT = 0.75
 MIN_SHINGLES = 12
+# A bucket of thousands (one letter sent by thousands, each copy lightly edited) is checked against at most this
+# many of its groups, so the pairs checked grow with the comments, not with their square.
+BUCKET_GROUPS = 8
 
 
 def shingles(text: str) -> frozenset[int]:
@@ -72,36 +75,72 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def group(texts: list[str]) -> list[list[int]]:
-    """Indices of `texts` grouped by letter, each group sorted, groups in order of their first index."""
+def exact_key(text: str) -> str:
+    return letters(normalise(text))
+
+
+def fingerprint(text: str) -> tuple[str, bytes]:
+    """What the grouping needs of one text, computed text by text (and so in chunks on several workers):
+    its normalised letters and its MinHash signature (empty without shingles)."""
+    grams = shingles(text)
+    return exact_key(text), signature(grams).astype("<u8").tobytes() if grams else b""
+
+
+def group(texts: list[str], fingerprints: list[tuple[str, bytes]] | None = None) -> list[list[int]]:
+    """Indices of `texts` grouped by letter, each group sorted, groups in order of their first index.
+
+    `fingerprints` (one `fingerprint(text)` per text) may be given when computed elsewhere; they are the same
+    whoever computes them, so the groups are too.
+    """
+    if fingerprints is None:
+        fingerprints = [fingerprint(text) for text in texts]
     union = _Union(len(texts))
     exact: dict[str, int] = {}
     representatives: list[int] = []
-    for index, text in enumerate(texts):
-        key = letters(normalise(text))
+    for index, (key, _sig) in enumerate(fingerprints):
         if key in exact:
             union.join(exact[key], index)
         else:
             exact[key] = index
             representatives.append(index)
 
-    grams = {index: shingles(texts[index]) for index in representatives}
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for index in representatives:
-        if not grams[index]:
+        sig = fingerprints[index][1]
+        if not sig:
             continue
-        sig = signature(grams[index])
+        step = ROWS * 8
         for band in range(BANDS):
-            buckets[(band, sig[band * ROWS : (band + 1) * ROWS].tobytes())].append(index)
+            buckets[(band, sig[band * step : (band + 1) * step])].append(index)
+    grams: dict[int, frozenset[int]] = {}
+
+    def grams_of(index: int) -> frozenset[int]:
+        if index not in grams:
+            grams[index] = shingles(texts[index])
+        return grams[index]
+
     checked: set[tuple[int, int]] = set()
     for members in buckets.values():
-        for position, a in enumerate(members):
-            for b in members[position + 1 :]:
-                if (a, b) in checked or union.find(a) == union.find(b):
+        if len(members) < 2:
+            continue
+        # Each member is checked against the first member of each group already met in the bucket (a bounded
+        # number of them): joining is transitive, so one letter of a group stands for all of it.
+        heads: list[int] = []
+        for b in members:
+            root = union.find(b)
+            for a in heads:
+                if union.find(a) == root:
+                    break
+                if (a, b) in checked:
                     continue
                 checked.add((a, b))
-                if same_letter(grams[a], grams[b]):
+                if same_letter(grams_of(a), grams_of(b)):
                     union.join(a, b)
+                    root = union.find(b)
+                    break
+            else:
+                if len(heads) < BUCKET_GROUPS:
+                    heads.append(b)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(texts)):

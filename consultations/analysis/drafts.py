@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from consultations.analysis.citations import CommentEvidence, check_sentence, claim_words
 from consultations.analysis.text import is_greeting, sentences, tagger
 
@@ -104,6 +106,15 @@ def summarise(
             score = sum(weights.get(word, 0.0) for word in claimed) / math.sqrt(len(claimed))
             candidates.append((score, receipt, sentence))
     candidates.sort(key=lambda item: (-item[0], item[1], item[2]))
+    postings: dict[str, np.ndarray] = {}
+
+    def holders(word: str) -> np.ndarray:
+        """Positions of the members whose words include `word`, found once per word (not per sentence)."""
+        if word not in postings:
+            found = [i for i, receipt in enumerate(members) if word in evidence[receipt].lemmas]
+            postings[word] = np.array(found, dtype=np.int64)
+        return postings[word]
+
     wanted = min(MAX_SENTENCES, 1 + len(members) // 5)
     chosen: list[DraftSentence] = []
     covered: set[str] = set()
@@ -113,11 +124,9 @@ def summarise(
         if source in cited_sources or len(claimed & covered) * 2 > len(claimed):
             continue
         text = as_summary(sentence)
-        cites = tuple(
-            receipt
-            for receipt in members
-            if receipt == source or len([w for w in claimed if w in evidence[receipt].lemmas]) * 2 >= len(claimed)
-        )
+        support = np.bincount(np.concatenate([holders(word) for word in claimed]), minlength=len(members))
+        backed = np.flatnonzero(support * 2 >= len(claimed)).tolist()
+        cites = tuple(members[i] for i in sorted({*backed, members.index(source)}))
         if check_sentence(text, cites, topic, evidence):
             continue
         chosen.append(DraftSentence(text, cites))

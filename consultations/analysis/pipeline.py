@@ -5,6 +5,7 @@ same comments and settings give byte-identical JSON. Comments staff confirmed in
 comments are proposed into the existing topics when they are close enough, and the rest form new topics.
 """
 
+import base64
 import json
 import math
 from collections import Counter, defaultdict
@@ -15,7 +16,7 @@ import numpy as np
 
 from consultations.analysis import campaigns, drafts, topics
 from consultations.analysis.citations import CommentEvidence
-from consultations.analysis.text import detect_language, normalise, words
+from consultations.analysis.text import Words, detect_language, normalise, words
 
 FOREIGN = "foreign"
 FOREIGN_TITLE = "外国語の意見"
@@ -34,6 +35,47 @@ class CommentInput:
     external_id: str = ""
     translation: str = ""  # Japanese, when a translator is configured and the comment is in another language
     topic: str = ""  # the topic staff confirmed it in (kept as it is)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The per-comment part of a run, which depends on the comment's own text alone: its language, words and
+    campaign fingerprint. Computed comment by comment (in chunks on several workers past one machine), it is the
+    same whoever computes it, so the run's output does not depend on how the comments were split."""
+
+    language: str
+    lemmas: tuple[str, ...]
+    phrases: tuple[str, ...]
+    exact: str
+    signature: bytes
+
+    def as_json(self) -> dict:
+        return {
+            "language": self.language,
+            "lemmas": list(self.lemmas),
+            "phrases": list(self.phrases),
+            "exact": self.exact,
+            "signature": base64.b64encode(self.signature).decode("ascii"),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Prepared":
+        return cls(
+            language=data["language"],
+            lemmas=tuple(data["lemmas"]),
+            phrases=tuple(data["phrases"]),
+            exact=data["exact"],
+            signature=base64.b64decode(data["signature"]),
+        )
+
+
+def prepare(text: str, translation: str = "") -> Prepared:
+    """Language, content words and fingerprint of one (masked) comment and its Japanese translation, if any."""
+    language = detect_language(text)
+    analysed = text if language == "ja" else translation
+    found = words(analysed, "ja") if analysed else words(text, language)
+    exact, signature = campaigns.fingerprint(translation or text)
+    return Prepared(language, found.lemmas, found.phrases, exact, signature)
 
 
 @dataclass
@@ -115,15 +157,27 @@ def analyse(
     cards: dict[str, str],
     topic_count: int | None = None,
     progress: Callable[[int, str], None] = lambda percent, step: None,
+    prepared: dict[str, Prepared] | None = None,
 ) -> Result:
-    """Analyse `comments` against the plan's card texts (card number → its text)."""
+    """Analyse `comments` against the plan's card texts (card number → its text).
+
+    `prepared` (receipt → `prepare(comment.text, comment.translation)`) may come from elsewhere, e.g. Celery
+    workers; what is missing is computed here.
+    """
     comments = sorted(comments, key=lambda comment: comment.receipt)
     by_receipt = {comment.receipt: comment for comment in comments}
     index_of = {comment.receipt: i for i, comment in enumerate(comments)}
-    progress(5, "language")
-    languages = [detect_language(comment.text) for comment in comments]
-    progress(10, "campaigns")
-    groups = campaigns.group([comment.translation or comment.text for comment in comments])
+    progress(5, "words")
+    prepared = dict(prepared or {})
+    for comment in comments:
+        if comment.receipt not in prepared:
+            prepared[comment.receipt] = prepare(comment.text, comment.translation)
+    ready = [prepared[comment.receipt] for comment in comments]
+    languages = [item.language for item in ready]
+    progress(30, "campaigns")
+    groups = campaigns.group(
+        [comment.translation or comment.text for comment in comments], [(item.exact, item.signature) for item in ready]
+    )
     campaign_of: dict[str, str] = {}
     campaign_members: dict[str, list[str]] = {}
     multi = sorted((g for g in groups if len(g) > 1), key=lambda g: (-len(g), comments[g[0]].receipt))
@@ -133,16 +187,12 @@ def analyse(
         for i in members:
             campaign_of[comments[i].receipt] = key
 
-    progress(30, "words")
     # What a comment is analysed in: its own text if Japanese, else its translation ('' without one).
     analysed = [
         comment.text if language == "ja" else comment.translation
         for comment, language in zip(comments, languages, strict=True)
     ]
-    found = [
-        words(text, "ja") if text else words(comment.text, language)
-        for text, comment, language in zip(analysed, comments, languages, strict=True)
-    ]
+    found = [Words(item.lemmas, item.phrases) for item in ready]
     evidence = {
         comment.receipt: CommentEvidence(frozenset(found[i].terms), normalise(analysed[i] or comment.text))
         for i, comment in enumerate(comments)
@@ -232,13 +282,14 @@ def analyse(
             for r in receipts
             if analysed[index_of[r]] and (campaign_of.get(r) is None or campaign_members[campaign_of[r]][0] == r)
         ]
+        distinct_set = set(distinct)
         phrase_terms = drafts.key_phrases([tuple(evidence[r].lemmas) for r in distinct], others)
         title = FOREIGN_TITLE if key == FOREIGN else "・".join(phrase_terms)
         targets = Counter(by_receipt[r].target for r in receipts if by_receipt[r].target)
         weights = _term_weights(distinct, evidence, others)
         summary = (
             drafts.summarise(
-                distinct + [r for r in receipts if r not in distinct],
+                distinct + [r for r in receipts if r not in distinct_set],
                 {r: analysed[index_of[r]] or by_receipt[r].text for r in receipts},
                 evidence,
                 weights,

@@ -20,6 +20,10 @@ class AnalysisRun(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=40, blank=True)
     topic_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The per-comment steps run as chunks, possibly on several Celery workers; the last one to finish starts
+    # the rest of the run.
+    chunks = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
     result = models.TextField(blank=True)  # the JSON of the command-line contract
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -33,6 +37,24 @@ class AnalysisRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id} {self.status} {self.progress}%"
+
+
+class AnalysisChunk(models.Model):
+    """What one chunk of a run computed for its comments (masked text, language, words, fingerprint), kept until
+    the run combines the chunks; ordered by comment, whichever worker wrote it."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="chunk_results")
+    position = models.PositiveIntegerField()
+    rows = models.JSONField(default=list)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [models.UniqueConstraint(fields=["run", "position"], name="analysis_chunk_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.position}"
 
 
 class ProposedTopic(models.Model):

@@ -328,3 +328,7 @@ OTP_TOTP_ISSUER = "Mie digital plan"
 # Uploads in the admin: no SVG or HTML (they can carry script), and bounded sizes.
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+
+# Comments per Celery chunk of an analysis run's per-comment steps (masking, words, fingerprints): with several
+# workers the chunks run in parallel; the output is the same for any size.
+ANALYSIS_CHUNK_SIZE = int(os.environ.get("ANALYSIS_CHUNK_SIZE", "2000"))
