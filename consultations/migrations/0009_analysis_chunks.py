@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0007_analysis'),
+        ('consultations', '0008_easyja_easy_summary'),
     ]
 
     operations = [
