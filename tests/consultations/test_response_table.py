@@ -173,3 +173,26 @@ def test_editors_cannot_download_the_staff_table(client, editor, consultation):
     client.force_login(editor)
     url = reverse("consultations_response_table", args=[consultation.pk, "csv"])
     assert client.get(url).status_code in (302, 403)
+
+
+def test_each_topic_links_to_its_cards_changes_since_the_interim_draft(client, consultation, topics, card):
+    from wagtail.models import PageLogEntry
+
+    target = card("2-4-2")
+    if not PageLogEntry.objects.filter(page=target, action="wagtail.publish").exists():
+        target.save_revision().publish()
+    publish_results(consultation)
+    # The revision live when the consultation closed is the interim draft; the card changes afterwards.
+    PageLogEntry.objects.filter(page=target, action="wagtail.publish").update(
+        timestamp=consultation.closes_at - timedelta(days=2)
+    )
+    interim_heading = target.heading
+    changed = target.get_latest_revision_as_object()
+    changed.title = changed.title + "（改訂）"
+    changed.save_revision().publish()
+    page = client.get(consultation.url + "results/").content.decode()
+    link = f"results/changes/{target.pk}/"
+    assert link in page
+    changes = client.get(consultation.url + link).content.decode()
+    assert f"{interim_heading}</del>" in changes  # the interim draft's title, struck out
+    assert f"{interim_heading}（改訂）</ins>" in changes  # and the title now
