@@ -49,6 +49,7 @@ $(SETUP_STAMP): $(SETUP_INPUTS) $(if $(wildcard db.sqlite3),,FORCE) $(if $(DATAB
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_plan
 	$(MANAGE) create_demo_consultation
+	$(MANAGE) create_demo_progress
 	$(MANAGE) ensure_demo_admin
 	mkdir -p var && touch $@
 

@@ -128,18 +128,18 @@ class OverviewRow:
         return self.progress.status
 
 
-def overview_rows(locale: Locale, thresholds: Thresholds) -> list[OverviewRow]:
+def overview_rows(locale_id: int, thresholds: Thresholds) -> list[OverviewRow]:
     """Every KPI row of the live plan in `locale` (re-listed rows once, at their original), risk first."""
     rows = list(
-        KPI.objects.filter(locale=locale, page__live=True, repost_of__isnull=True)
+        KPI.objects.filter(locale_id=locale_id, page__live=True, repost_of__isnull=True)
         .select_related("page")
         .prefetch_related(
             Prefetch("page__department_links", queryset=CardDepartment.objects.select_related("department"))
         )
         .order_by("page__path", "sort_order")
     )
-    areas = {page.path: page for page in AreaPage.objects.live().filter(locale=locale)}
-    directions = {page.path: page for page in DirectionPage.objects.live().filter(locale=locale)}
+    areas = {page.path: page for page in AreaPage.objects.live().filter(locale_id=locale_id)}
+    directions = {page.path: page for page in DirectionPage.objects.live().filter(locale_id=locale_id)}
     progress = progress_of_rows(rows, thresholds)
     result = []
     for row in rows:
@@ -181,14 +181,9 @@ def counts_by_area(rows: list[OverviewRow]) -> list[dict]:
     ]
 
 
-def reported_years() -> list[int]:
-    """Fiscal years with at least one published actual, newest first (one query)."""
-    years = KPIActual.objects.filter(live=True).values_list("fiscal_year", flat=True).distinct()
-    return sorted(set(years), reverse=True)
-
-
-def has_demo_actuals() -> bool:
-    return KPIActual.objects.filter(live=True, is_demo=True).exists()
+def reported_years(rows: list[OverviewRow]) -> list[int]:
+    """Fiscal years with at least one published actual among these rows, newest first (no query)."""
+    return sorted({actual.fiscal_year for item in rows for actual in item.progress.actuals}, reverse=True)
 
 
 @dataclass

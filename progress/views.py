@@ -31,7 +31,7 @@ def _filters(request: HttpRequest, rows: list[services.OverviewRow]) -> tuple[di
 
 def overview(request: HttpRequest, page) -> TemplateResponse:
     thresholds = services.thresholds_for(request)
-    rows = services.overview_rows(page.locale, thresholds)
+    rows = services.overview_rows(page.locale_id, thresholds)
     chosen, kept = _filters(request, rows)
     areas = {item.area.pk: item.area for item in rows if item.area}
     directions = {item.direction.pk: item.direction for item in rows if item.direction}
@@ -46,7 +46,7 @@ def overview(request: HttpRequest, page) -> TemplateResponse:
         "departments": list(departments.values()),
         "chosen": chosen,
         "filtered": any(chosen.values()),
-        "years": services.reported_years(),
+        "years": services.reported_years(rows),
         "has_demo": any(item.progress.is_demo for item in rows),
     }
     return page.render(request, template="progress/overview.html", context_overrides=context)
@@ -67,7 +67,7 @@ def method(request: HttpRequest, page) -> TemplateResponse:
 
 def report(request: HttpRequest, page, year: int) -> TemplateResponse:
     thresholds = services.thresholds_for(request)
-    rows = services.overview_rows(page.locale, thresholds)
+    rows = services.overview_rows(page.locale_id, thresholds)
     report_rows = services.report_rows(rows, year)
     services.attach_comments(report_rows)
     reported = [row for row in report_rows if row.actual is not None]
@@ -89,7 +89,7 @@ def report(request: HttpRequest, page, year: int) -> TemplateResponse:
         "statuses": [(status, SYMBOLS[status]) for status in RISK_ORDER],
         "year": year,
         "previous_year": year - 1,
-        "years": services.reported_years(),
+        "years": services.reported_years(rows),
         "has_demo": any(row.actual is not None and row.actual.is_demo for row in report_rows),
         "Status": Status,
     }

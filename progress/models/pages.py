@@ -53,12 +53,16 @@ class ProgressPage(RoutablePageMixin, BasePage):
     def serve(self, request, view=None, args=None, kwargs=None):
         response = super().serve(request, view, args, kwargs)
         if isinstance(response, TemplateResponse) and response.status_code == 200:
-            context = response.context_data
+            pagecache.add_tags(request, self.cache_tags(response.context_data))
+        return response
+
+    def language_versions(self, request=None, suffix=None) -> list[dict]:
+        """A reader who switches language stays on the same route with the same filters."""
+        if suffix is None and request is not None:
             route = request.path[len(self.get_url(request)) :]
             query = "?" + request.GET.urlencode() if request.GET else ""
-            context["language_versions"] = self.language_versions(request, lambda page: route + query)
-            pagecache.add_tags(request, self.cache_tags(context))
-        return response
+            suffix = lambda page: route + query  # noqa: E731
+        return super().language_versions(request, suffix)
 
     def cache_tags(self, context: dict) -> set[str]:
         shown = [page for item in context.get("rows", []) for page in (item.card, item.area, item.direction)]

@@ -50,6 +50,7 @@ def site_env(tmp_path_factory, full_plan, django_db_blocker) -> dict:
         "PYTHONUNBUFFERED": "1",
     }
     manage(env, "ensure_demo_admin", "-v0")
+    manage(env, "create_demo_progress", "-v0")  # what `make run` sets up: the progress page and demo actuals
     return env
 
 
