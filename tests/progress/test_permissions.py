@@ -70,3 +70,36 @@ def test_actuals_go_through_the_approval_workflow(kpi_row):
     actual.department = kpi_row("1-1").page.departments()[0]
     assert actual.get_workflow() is not None
     assert actual.get_workflow().name == "公開承認"
+
+
+def test_the_entry_form_offers_a_department_only_its_own_rows_and_itself(client, department_staff):
+    client.force_login(department_staff("bosai", "防災対策部"))
+    response = client.get("/admin/snippets/progress/kpiactual/add/")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {department.name for department in form.fields["department"].queryset} == {"防災対策部"}
+    cards = {row.page.number for row in form.fields["kpi"].queryset}
+    assert "1-1" in cards and "1-2-1" not in cards
+
+
+def test_a_department_saves_a_draft_that_waits_for_approval(client, kpi_row, department_staff):
+    client.force_login(department_staff("bosai", "防災対策部"))
+    row = kpi_row("1-1")
+    response = client.post(
+        "/admin/snippets/progress/kpiactual/add/",
+        {
+            "kpi": row.pk,
+            "fiscal_year": 2023,
+            "as_of": "2024-03-31",
+            "value": "3262",
+            "unit": "",
+            "milestone": "",
+            "milestone_status": "",
+            "source": "アクセスログ",
+            "note": "",
+            "department": row.page.departments()[0].pk,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    actual = KPIActual.objects.get(kpi=row, fiscal_year=2023)
+    assert not actual.live and actual.revisions.count() == 1
