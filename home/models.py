@@ -128,7 +128,7 @@ class HomePage(BasePage):
     vision_description = models.TextField(_("めざす姿（説明）"), blank=True)
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["plan.PlanPage", "consultations.ConsultationPage"]
+    subpage_types = ["plan.PlanPage", "consultations.ConsultationPage", "progress.ProgressPage"]
     max_count_per_parent = 1
 
     content_panels = [

@@ -14,6 +14,7 @@ from home import views as home_views
 from home.sitemaps import AllLanguagesSitemap
 from mieplan_site import health
 from plan import views as plan_views
+from progress import views as progress_views
 from search import views as search_views
 
 urlpatterns = [
@@ -26,6 +27,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
     path("opendata/kpis.json", plan_views.kpis_json, name="opendata_kpis_json"),
     path("opendata/kpis.csv", plan_views.kpis_csv, name="opendata_kpis_csv"),
+    path("opendata/progress.csv", progress_views.progress_csv, name="opendata_progress_csv"),
+    path("opendata/progress.json", progress_views.progress_json, name="opendata_progress_json"),
+    path("opendata/progress.schema.json", progress_views.progress_schema, name="opendata_progress_schema"),
+    path("opendata/progress-history.csv", progress_views.progress_history_csv, name="opendata_progress_history_csv"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

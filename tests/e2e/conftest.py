@@ -74,6 +74,7 @@ def copy_site_env(folder: Path, full_plan, django_db_blocker) -> dict:
         "PYTHONUNBUFFERED": "1",
     }
     manage(env, "ensure_demo_admin", "-v0")
+    manage(env, "create_demo_progress", "-v0")  # what `make run` sets up: the progress page and demo actuals
     return env
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from consultations.models import Comment, ConsultationPage
@@ -100,6 +101,7 @@ def every_page_type(consultation, comment_data) -> list[Checked]:
             assert posted.status_code == 302, posted.status_code
             pages.append(Checked("ja-easy receipt", get(client, posted["Location"])))
 
+    call_command("create_demo_progress", verbosity=0)  # the progress page in every locale, two years of actuals
     Comment.objects.update(state="published")
     for page in ConsultationPage.objects.filter(alias_of__isnull=True):
         publish_results(page)
@@ -120,6 +122,11 @@ def every_page_type(consultation, comment_data) -> list[Checked]:
             "results": base + "results/",
             "changes": base + f"results/changes/{card.pk}/",
             "search": f"/{code}/search/?q={card.title.split()[0]}",
+            "progress": f"/{code}/progress/",
+            "progress filtered": f"/{code}/progress/?status=on_track",
+            "progress rule": f"/{code}/progress/method/",
+            "progress report": f"/{code}/progress/report/2024/",
+            "card with actuals": InitiativePage.objects.live().get(number="1-1", locale__language_code=code).url,
         }
         for name, url in urls.items():
             pages.append(Checked(f"{code} {name} {url}", get(client, url)))

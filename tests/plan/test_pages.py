@@ -52,7 +52,7 @@ def test_kpi_table_is_a_real_table_with_caption_and_header_cells(client, card):
     html = client.get(card("2-8-1").url).content.decode()
     table = re.search(r"<table class=\"kpi-table\">.*?</table>", html, re.S).group(0)
     assert "<caption" in table
-    assert table.count('<th scope="col">') == 3
+    assert table.count('<th scope="col">') == 5  # indicator, baseline, target, latest actual, status
     assert table.count('<th scope="row">') == 2
     assert "271事業所" in table and "125事業所" in table
 
@@ -83,7 +83,7 @@ def test_card_page_query_count_does_not_grow_with_kpi_rows(client, card):
 def test_card_page_query_budget(client, card, django_assert_max_num_queries):
     url = card("1-2-1").url
     client.get(url)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):  # +1: every KPI row's actuals, in one query (progress)
         client.get(url)
 
 

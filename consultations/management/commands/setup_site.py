@@ -1,5 +1,5 @@
 """`make setup`'s steps in one process: compiled catalogues, schema, the plan, the demo consultation, the
-やさしい日本語 texts and the demo administrator.
+やさしい日本語 texts, the demo KPI actuals and the demo administrator.
 
 Each step is its own idempotent command; run here in turn they share one start of Django (each start costs
 seconds of importing Wagtail on a first run, before any byte-code is cached).
@@ -11,7 +11,7 @@ from django.db import connection
 
 
 class Command(BaseCommand):
-    help = "Compile messages, migrate, load the plan, the demo consultation, やさしい日本語 and the demo administrator."
+    help = "Compile messages, migrate, load the plan, the demo consultation, やさしい日本語, demo actuals, the demo admin."
 
     def handle(self, *args, verbosity: int = 1, **options) -> None:
         if connection.vendor == "sqlite":
@@ -23,4 +23,5 @@ class Command(BaseCommand):
         call_command("load_plan", verbosity=verbosity)
         call_command("create_demo_consultation", verbosity=verbosity)
         call_command("load_easy_japanese", verbosity=verbosity)
+        call_command("create_demo_progress", verbosity=verbosity)
         call_command("ensure_demo_admin", verbosity=verbosity)
