@@ -15,7 +15,7 @@ TEMPLATE = engines["django"].from_string(
 <main><h1>{{ title }}</h1>
 {% for section in sections %}<section id="s{{ forloop.counter }}"><h2>{{ section.heading }}</h2>
 <p>{{ section.body|linebreaksbr }}</p><p><a href="{{ section.url }}">{{ section.link|truncatechars:40 }}</a></p></section>
-{% endfor %}</main><footer><p><small>© {% translate "三重県" %}</small></p></footer></body></html>"""
+{% endfor %}</main><footer><p><small>© {% translate "三重県" %}</small></p></footer></body></html>"""  # noqa: E501 (one section per line of output)
 )
 
 
