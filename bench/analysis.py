@@ -148,12 +148,13 @@ def bench(env: dict, manage) -> list[str]:
     return section(labelled, scale)
 
 
-def splice(report: Path, lines: list[str], kept_marker: str) -> None:
-    """Replace the analysis section of an existing report, or put it before what the bench keeps as it is."""
+def splice(report: Path, lines: list[str], kept_marker: str, heading: str = SECTION) -> None:
+    """Replace a section (the analysis, by default) of an existing report, or put it before what the bench
+    keeps as it is."""
     text = report.read_text(encoding="utf-8") if report.exists() else ""
     section = "\n".join(lines)
-    if SECTION in text:
-        head, _found, rest = text.partition(SECTION)
+    if heading in text:
+        head, _found, rest = text.partition(heading)
         ends = [i for i in (rest.find("\n## "), rest.find(kept_marker)) if i >= 0]
         tail = rest[min(ends) :].lstrip("\n") if ends else ""
     else:

@@ -22,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import analysis  # bench/analysis.py, beside this file
+import instructions  # bench/instructions.py
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -471,6 +472,7 @@ def main() -> None:
     search_rows = [bench_search(sqlite_env, "SQLite", 41), bench_search(sqlite_4100, "SQLite", 4100)]
     print(*search_rows, sep="\n", flush=True)
     report = Report(started, page_rows, search_rows, masking_rows=bench_masking(sqlite_env))
+    report.instruction_lines = bench_instructions(sqlite_env, started)
     print(*report.masking_rows, sep="\n", flush=True)
     report.analysis_lines = bench_analysis()
     if postgres_available() and redis_available():
@@ -506,6 +508,7 @@ class Report:
     export_row: str = ""
     masking_rows: list[str] = field(default_factory=list)
     analysis_lines: list[str] = field(default_factory=list)
+    instruction_lines: list[str] = field(default_factory=list)
 
 
 KEPT_MARKER = "<!-- make bench keeps what follows -->"
@@ -530,6 +533,7 @@ def write_report(report: Report) -> None:
         "",
         "Target (issue 2): an uncached initiative page within 25 ms median at one client.",
         "",
+        *report.instruction_lines,
         "## Search (`/ja/search/?q=…`, one client, page cache off)",
         "",
         "The first 30 queries of `tests/search/queries.yaml` in turn, through the whole search page (query, ten "
@@ -635,6 +639,14 @@ def write_report(report: Report) -> None:
     print("wrote docs/PERFORMANCE.md")
 
 
+def bench_instructions(env: dict, started: datetime, note: str = "") -> list[str]:
+    """Issue 11: CPU instructions (callgrind) and SQL queries per uncached render of each page type."""
+    results = instructions.measure(env)
+    lines = instructions.section(results, f"{started:%Y-%m-%d %H:%M} (Asia/Tokyo)", machine(), note)
+    print(*lines, sep="\n", flush=True)
+    return lines
+
+
 def bench_analysis() -> list[str]:
     """Issue 12: the labelled sets' scores and 10,000- and 100,000-comment runs, on a SQLite database of its own."""
     env = base_env(f"sqlite:///{ROOT / 'var' / 'bench-analysis.sqlite3'}")
@@ -646,6 +658,13 @@ def bench_analysis() -> list[str]:
 if __name__ == "__main__":
     if sys.argv[1:] == ["analysis"]:  # only the analysis section, spliced into the existing report
         analysis.splice(ROOT / "docs" / "PERFORMANCE.md", bench_analysis(), KEPT_MARKER)
+        print("updated docs/PERFORMANCE.md")
+    elif sys.argv[1:2] == ["instructions"]:  # only the instructions section, spliced into the existing report
+        note = " ".join(sys.argv[2:])  # e.g. "; the machine was loaded by other work"
+        lines = bench_instructions(
+            base_env(f"sqlite:///{ROOT / 'db.sqlite3'}"), datetime.now(ZoneInfo("Asia/Tokyo")), note
+        )
+        analysis.splice(ROOT / "docs" / "PERFORMANCE.md", lines, KEPT_MARKER, instructions.SECTION)
         print("updated docs/PERFORMANCE.md")
     else:
         main()

@@ -8,13 +8,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import Page
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from home import easy
 from home.hooks import HOME_PAGE_CONTEXT
 from home.languages import language_version
 from home.origin import public_url
 from home.summaries import plain_text, shorten_at_sentence
+from home.visibility import view_restrictions
 from mieplan_site import pagecache
 from search.fields import japanese_page_search_fields
 
@@ -30,6 +31,14 @@ def optional_page_link(verbose_name: str, **options) -> models.ForeignKey:
         verbose_name=verbose_name,
         **options,
     )
+
+
+# The pages above a page, home first, when home/routing.py loaded them while routing (BasePage.breadcrumbs).
+ANCESTORS_ATTRIBUTE = "_mieplan_ancestors"
+
+
+# The page's live translations with their locales, once loaded for the language switcher.
+LIVE_TRANSLATIONS_ATTRIBUTE = "_mieplan_live_translations"
 
 
 def page_tags(pages) -> set[str]:
@@ -56,8 +65,18 @@ class BasePage(Page):
         return shorten_at_sentence(self.search_description or self.description_text())
 
     def breadcrumbs(self) -> list[Page]:
-        """Ancestors below the tree root, home page first (one query)."""
+        """Ancestors below the tree root, home page first (none to load when the page was routed by
+        home/routing.py, which loaded them; else one query)."""
+        ancestors = getattr(self, ANCESTORS_ATTRIBUTE, None)
+        if ancestors is not None:
+            return [page for page in ancestors if page.depth > 1]
         return list(self.get_ancestors().filter(depth__gt=1))
+
+    def get_view_restrictions(self):
+        """What Wagtail checks before serving: nothing to read when the site has no private section."""
+        if not view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     @property
     def is_untranslated(self) -> bool:
@@ -71,7 +90,10 @@ class BasePage(Page):
         so a reader who switches language stays on the same view of the same thing."""
         order = {code: index for index, (code, _name) in enumerate(settings.LANGUAGES)}
         versions = []
-        for page in self.get_translations(inclusive=True).live().select_related("locale"):
+        if not hasattr(self, LIVE_TRANSLATIONS_ATTRIBUTE):
+            translations = list(self.get_translations(inclusive=True).live().select_related("locale"))
+            setattr(self, LIVE_TRANSLATIONS_ATTRIBUTE, translations)
+        for page in getattr(self, LIVE_TRANSLATIONS_ATTRIBUTE):
             code = page.locale.language_code
             if code in order:
                 url = page.get_url(request) + (suffix(page) if suffix else "")
@@ -153,6 +175,12 @@ class HomePage(BasePage):
     def for_language(cls, language_code: str) -> "HomePage | None":
         language_code = easy.content_language(language_code)  # やさしい日本語 shows the Japanese pages
         return cls.objects.live().filter(locale__language_code=language_code).select_related("locale").first()
+
+    @classmethod
+    def active_locale_id(cls, request) -> int:
+        """The id of the request language's locale (`Locale.get_active().id`), from the request's home page."""
+        home = cls.for_request(request) if request is not None else None
+        return home.locale_id if home is not None else Locale.get_active().id
 
     @classmethod
     def for_request(cls, request) -> "HomePage | None":

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations import views as consultation_views
-from home import signin
+from home import routing, signin
 from home import views as home_views
 from home.sitemaps import AllLanguagesSitemap
 from mieplan_site import health
@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
     # Shadows Wagtail's own `wagtailcore_login` (password only): the private-page sign-in asks for the one-time
     # code like the admin's.
     path("_util/login/", signin.SignInView.as_view(), name="wagtailcore_login"),
+    # Pages: Wagtail's view, the tree walked in one query (home/routing.py); Wagtail's pattern still reverses.
+    re_path(wagtail_urls.serve_pattern, routing.serve),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -4,6 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.hooks import HOME_PAGE_CONTEXT, SITE_CONTACT
+from home.visibility import public
 from plan.models import AreaPage, Department, PlanPage
 
 
@@ -20,8 +21,8 @@ register_snippet(DepartmentViewSet)
 
 @hooks.register(HOME_PAGE_CONTEXT)
 def plan_on_the_home_page(home, request) -> dict:
-    plan_page = PlanPage.objects.live().public().child_of(home).first()
-    areas = AreaPage.objects.live().public().descendant_of(plan_page) if plan_page else AreaPage.objects.none()
+    plan_page = public(PlanPage.objects.live().child_of(home)).first()
+    areas = public(AreaPage.objects.live().descendant_of(plan_page)) if plan_page else AreaPage.objects.none()
     return {"plan_page": plan_page, "areas": areas}
 
 

@@ -16,8 +16,9 @@ from wagtail_localize.fields import SynchronizedField
 
 from consultations.cachetags import RESULTS
 from home import ids
-from home.models import BasePage, optional_page_link
+from home.models import LIVE_TRANSLATIONS_ATTRIBUTE, BasePage, HomePage, optional_page_link
 from home.panels import ReadabilityPanel
+from home.visibility import public
 from mieplan_site import pagecache
 from search.fields import japanese_page_search_fields
 
@@ -150,7 +151,23 @@ class ConsultationPage(RoutablePageMixin, BasePage):
         # Compare the language, not Locale.get_default() (a query on every comment).
         if self.locale.language_code == settings.LANGUAGE_CODE:
             return self
+        for page in getattr(self, LIVE_TRANSLATIONS_ATTRIBUTE, ()):  # the language switcher's, if loaded
+            if page.locale.language_code == settings.LANGUAGE_CODE:
+                return page
         return self.get_translation_or_none(Locale.get_default()) or self
+
+    def localized_document(self, request) -> Page | None:
+        """`document.localized`, in one query whatever the language."""
+        if self.document_id is None:
+            return None
+        source = Page.objects.filter(pk=self.document_id).values("translation_key")[:1]
+        found = Page.objects.live().filter(translation_key=source, locale_id=HomePage.active_locale_id(request))
+        return found.first() or self.document.localized
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["document"] = self.localized_document(request)
+        return context
 
     def personal_data_expired(self, retention: timedelta, now: datetime | None = None) -> bool:
         """Whether the commenters' personal data has been kept `retention` past the results' publication.
@@ -228,9 +245,7 @@ class ConsultationPage(RoutablePageMixin, BasePage):
     def open_consultation_under(cls, home: Page, now: datetime | None = None) -> "ConsultationPage | None":
         now = now or timezone.now()
         return (
-            cls.objects.live()
-            .public()
-            .child_of(home)
+            public(cls.objects.live().child_of(home))
             .filter(opens_at__lte=now, closes_at__gt=now, results_published=False)
             .order_by("closes_at")
             .first()

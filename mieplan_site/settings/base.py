@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "mieplan_site.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy: outermost, so redirects get them too
     "mieplan_site.security.PublicMethodsMiddleware",  # 405 for PUT, DELETE, PATCH … outside the admin
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mieplan_site.requestmemo.RequestMemoMiddleware",  # lookups several tags and models share, once per request
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "home.furigana.FuriganaMiddleware",  # ?ruby=1: ふりがな on a Japanese page, before the page cache stores it

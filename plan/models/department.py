@@ -22,5 +22,11 @@ class Department(TranslatableMixin, index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: annotated by the query that loaded it
+        (plan.models.pages.department_links), else looked up."""
+        return getattr(self, "localized_name", None) or self.localized.name
+
     def purge_tags(self) -> set[str]:
         return {DEPARTMENT(self.translation_key), DEPARTMENTS(), KPIS()}

@@ -1,6 +1,8 @@
 """The plan as a strict page tree: PlanPage → ChapterPage | AreaPage → DirectionPage → InitiativePage."""
 
 from django.db import models
+from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -9,12 +11,14 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from home.models import BasePage, page_tags
+from home.models import BasePage, HomePage, page_tags
 from home.panels import ReadabilityPanel
 from home.summaries import stream_text
+from home.visibility import public
 from mieplan_site import pagecache
 from plan.blocks import ChapterBodyBlock, FigureBlock, GoalParagraphBlock, item_stream_blocks
 from plan.cachetags import DEPARTMENT, KPIS
+from plan.models.department import Department
 from search.fields import JapaneseSearchField, japanese_page_search_fields
 
 
@@ -92,13 +96,25 @@ class PlanPage(BasePage):
 
     def table_of_contents(self) -> list[dict]:
         """Chapters, areas, directions and cards in one query, nested for the template."""
-        pages = list(Page.objects.live().public().descendant_of(self).filter(depth__lte=self.depth + 3).specific())
+        pages = list(public(Page.objects.live().descendant_of(self)).filter(depth__lte=self.depth + 3).specific())
         nodes = {page.path: {"page": page, "children": []} for page in pages}
         roots = []
         for page in pages:
             parent = nodes.get(page.path[: -Page.steplen])
             (parent["children"] if parent else roots).append(nodes[page.path])
         return roots
+
+
+def department_links(locale_id: int) -> Prefetch:
+    """A card's department links with each department's name in the locale (`.localized.name`, the name
+    itself when there is no translation) in the same query, whatever the number of cards and departments."""
+    translated = Department.objects.filter(
+        translation_key=OuterRef("department__translation_key"), locale_id=locale_id
+    ).values("name")[:1]
+    links = CardDepartment.objects.select_related("department").annotate(
+        localized_name=Coalesce(Subquery(translated), F("department__name"))
+    )
+    return Prefetch("department_links", queryset=links)
 
 
 def shown_tags(pages) -> set[str]:
@@ -161,9 +177,9 @@ class AreaPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        directions = list(DirectionPage.objects.live().public().child_of(self))
-        cards = (
-            InitiativePage.objects.live().public().descendant_of(self).prefetch_related("department_links__department")
+        directions = list(public(DirectionPage.objects.live().child_of(self)))
+        cards = public(InitiativePage.objects.live().descendant_of(self)).prefetch_related(
+            department_links(HomePage.active_locale_id(request))
         )
         by_direction: dict[str, list[InitiativePage]] = {}
         for card in cards:
@@ -196,8 +212,8 @@ class DirectionPage(NumberedPage, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cards"] = (
-            InitiativePage.objects.live().public().child_of(self).prefetch_related("department_links__department")
+        context["cards"] = public(InitiativePage.objects.live().child_of(self)).prefetch_related(
+            department_links(HomePage.active_locale_id(request))
         )
         return context
 
@@ -265,12 +281,19 @@ class InitiativePage(NumberedPage, BasePage):
         return stream_text(self.goal) or stream_text(self.overview)
 
     def departments(self) -> list:
-        """Lead departments in the order the document prints them (prefetch `department_links__department`)."""
+        """Lead departments in the order the document prints them (prefetch `department_links(...)`, or
+        `department_links__department`), each with its `display_name`."""
         if "department_links" in getattr(self, "_prefetched_objects_cache", {}):
             links = self.department_links.all()
+        elif hasattr(self, "_departments"):
+            return self._departments
         else:
             links = self.department_links.select_related("department")
-        return [link.department for link in links]
+        self._departments = [link.department for link in links]
+        for link in links:
+            if hasattr(link, "localized_name"):
+                link.department.localized_name = link.localized_name
+        return self._departments
 
     def kpi_rows(self) -> list:
         """KPI rows with re-listed originals fetched in the same query (no query per row)."""
@@ -280,14 +303,12 @@ class InitiativePage(NumberedPage, BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["kpi_rows"] = self.kpi_rows()
         context["area"] = next((page for page in context["breadcrumbs"] if page.depth == self.depth - 2), None)
-        context["department_names"] = [department.localized.name for department in self.departments()]
+        prefetch_related_objects([self], department_links(HomePage.active_locale_id(request)))
+        context["department_names"] = [department.display_name for department in self.departments()]
         # Previous/next across the whole plan, so a reader can page through every card in order.
         plan_path = self.path[: Page.steplen * (self.depth - 3)]
         cards = list(
-            InitiativePage.objects.live()
-            .public()
-            .filter(path__startswith=plan_path)
-            .only("title", "number", "url_path")
+            public(InitiativePage.objects.live()).filter(path__startswith=plan_path).only("title", "number", "url_path")
         )
         position = next(i for i, card in enumerate(cards) if card.pk == self.pk)
         context["previous_card"] = cards[position - 1] if position > 0 else None

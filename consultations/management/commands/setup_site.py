@@ -11,7 +11,7 @@ from django.db import connection
 
 
 class Command(BaseCommand):
-    help = "Compile messages, migrate, load the plan, the demo consultation, やさしい日本語, demo actuals, the demo admin."
+    help = "make setup in one process: catalogues, schema, the plan and the demo data."
 
     def handle(self, *args, verbosity: int = 1, **options) -> None:
         if connection.vendor == "sqlite":
