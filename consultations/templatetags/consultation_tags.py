@@ -1,10 +1,10 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.core.paginator import Paginator
 
 from consultations.cachetags import COMMENTS
 from consultations.models import Comment, ConsultationPage
+from home.pagination import OneQueryPaginator
 from home.templatetags.site_tags import locale_home
 from mieplan_site import pagecache
 
@@ -49,5 +49,5 @@ def published_comments(context, page, per_page: int = 10) -> dict:
         .only("body", "name", "publication", "submitted_at", "target_label", "target_part")
         .order_by("-submitted_at", "-pk")
     )
-    page_obj = Paginator(comments, per_page).get_page(request.GET.get("page") if request else 1)
+    page_obj = OneQueryPaginator(comments, per_page).get_page(request.GET.get("page") if request else 1)
     return {"page_obj": page_obj, "request": request}
