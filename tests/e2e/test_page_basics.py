@@ -26,7 +26,7 @@ def first(model, code):
     return model.objects.live().filter(locale__language_code=code).order_by("path").first()
 
 urls = {}
-for code, _name in settings.LANGUAGES:
+for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
     card = InitiativePage.objects.live().get(number="1-2-1", locale__language_code=code)
     consultation = first(ConsultationPage, code).url
     urls[code] = {
