@@ -111,7 +111,8 @@ class DatabaseStates:
             shutil.copyfile(self._path("full"), target)
             return f"sqlite:///{target}"
         settings = connection.settings_dict
-        name = f"{self.full_name}_{folder.name}"[:63]
+        # Each xdist worker names its folders alike (e2e-site0): the worker keeps their databases apart.
+        name = f"{self.full_name}_{self.worker}_{folder.name}"[:63]
         self._postgres(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}" TEMPLATE "{self.full_name}"')
         credentials = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
         return f"postgres://{credentials}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{name}"

@@ -6,6 +6,16 @@ import pytest
 
 from consultations import topic_services
 from consultations.models import AnalysisChunk, AnalysisRun
+from mieplan_site.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """The chunks run in the test as on the embedded default, also in the pass that has a Redis broker."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
 
 
 def chunked_run(consultation, settings, size: int, capture) -> AnalysisRun:
